@@ -1,0 +1,37 @@
+"""The command line. Only this package imports click, prints and exits.
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, config or render error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kustgen import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kustgen")
+def cli() -> None:
+    """Crossplane + Kustomize + Argo CD GitOps repos: generate, render, check."""
+
+
+from kustgen.cli import build as _build  # noqa: E402  (registers the command)
+
+cli.add_command(_build.build)
+
+
+def main(argv=None) -> None:
+    try:
+        rc = cli.main(args=argv, prog_name="kustgen", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    sys.exit(rc or 0)

@@ -1,0 +1,1 @@
+"""The embedded Kustomize engine: load -> accumulate -> transform -> finish, like `kustomize build`."""

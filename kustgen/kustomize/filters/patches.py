@@ -1,0 +1,170 @@
+"""patches / patchesStrategicMerge / patchesJson6902: decode, target, apply."""
+
+from __future__ import annotations
+
+from kustgen.model import Origin, RenderError, Resource, ResId, deep_copy
+from kustgen.kustomize.resid import id_equals
+from kustgen.kustomize.selector import select
+
+
+class Patch:
+    """One decoded patch: either a strategic-merge document or a JSON 6902 op list."""
+
+    __slots__ = ("smp", "ops", "origin", "positions", "allow_name_change", "allow_kind_change")
+
+    def __init__(self, smp=None, ops=None, origin: Origin | None = None, positions=None):
+        self.smp = smp
+        self.ops = ops
+        self.origin = origin
+        self.positions = positions or {}
+        self.allow_name_change = False
+        self.allow_kind_change = False
+
+    def patch_id(self) -> ResId:
+        r = Resource(self.smp)
+        return r.cur_id()
+
+
+def decode_patches(docs: list, where: str, base_line: int = 0) -> list[Patch]:
+    """Docs from yamlio for one patch text -> Patch list (SMP docs, or one JSON 6902 list)."""
+    data = [d for d in docs if d.data is not None]
+    if len(data) == 1 and isinstance(data[0].data, list):
+        ops = data[0].data
+        for i, op in enumerate(ops):
+            if not isinstance(op, dict) or "op" not in op or "path" not in op:
+                raise RenderError("JSON patch operation %d must be a map with 'op' and 'path'" % i,
+                                  where, data[0].line + base_line)
+        return [Patch(ops=ops, origin=Origin(where, data[0].line + base_line))]
+    out = []
+    for d in data:
+        if not isinstance(d.data, dict):
+            raise RenderError("unable to parse SM or JSON patch: a patch must be a YAML map "
+                              "(strategic merge) or a list of operations (JSON 6902)",
+                              where, d.line + base_line)
+        out.append(Patch(smp=d.data, origin=Origin(where, d.line + base_line, 1, d.index),
+                         positions=d.positions))
+    return out
+
+
+def _record(res: Resource, patch: Patch) -> None:
+    if patch.origin is None:
+        return
+    if patch.smp is not None:
+        stack = [((), patch.smp)]
+        while stack:
+            path, node = stack.pop()
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    if k in ("apiVersion", "kind") and not path:
+                        continue
+                    p = path + (k,)
+                    pos = patch.positions.get(p)
+                    o = Origin(patch.origin.file, pos[0] if pos else patch.origin.line,
+                               pos[1] if pos else 0, patch.origin.doc, "patch")
+                    if not isinstance(v, dict) or not v:
+                        res.set_origin(p, o)
+                    else:
+                        stack.append((p, v))
+    else:
+        for op in patch.ops or ():
+            p = tuple(x.replace("~1", "/").replace("~0", "~")
+                      for x in str(op.get("path", "")).split("/")[1:])
+            res.set_origin(p, Origin(patch.origin.file, patch.origin.line, 0, 0,
+                                     "json6902 %s" % op.get("op")))
+
+
+def apply_smp_to(res: Resource, patch: Patch, schema) -> bool:
+    """Apply an SMP to a resource; False when the patch deleted the resource."""
+    from kustgen.kustomize.filters.patch_smp import strategic_merge
+    name, ns, kind = res.name, res.namespace, res.kind
+    if patch.allow_name_change or patch.allow_kind_change:
+        res.remember_id()
+    p = dict(patch.smp)
+    if "apiVersion" in res.obj:
+        p["apiVersion"] = res.obj["apiVersion"]
+    out = strategic_merge(res.obj, p, schema)
+    if out is None or not out:
+        res.obj = {}
+        return False
+    res.obj = out
+    if not patch.allow_kind_change:
+        res.obj["kind"] = kind
+    if not patch.allow_name_change:
+        if name or "name" in res.metadata:
+            res.metadata["name"] = name
+    if ns:
+        res.metadata["namespace"] = ns
+    else:
+        md = res.obj.get("metadata")
+        if isinstance(md, dict):
+            md.pop("namespace", None)
+    _record(res, patch)
+    return True
+
+
+def apply_json_to(res: Resource, patch: Patch) -> None:
+    from kustgen.kustomize.filters.patch_json6902 import apply_json6902
+    res.remember_id()
+    try:
+        res.obj = apply_json6902(res.obj, patch.ops)
+    except RenderError as e:
+        where = patch.origin
+        raise RenderError("%s (applying the JSON patch to %s)" % (e.message, res.cur_id()),
+                          where.file if where else None, where.line if where else None) from None
+    _record(res, patch)
+
+
+def get_by_any_id(resources: list[Resource], rid: ResId) -> list[Resource]:
+    out = []
+    for r in resources:
+        for i in r.prev_ids + [r.cur_id()]:
+            if id_equals(i, rid):
+                out.append(r)
+                break
+    return out
+
+
+def patch_without_target(resources: list[Resource], patch: Patch, schema) -> list[Resource]:
+    pid = patch.patch_id()
+    matches = get_by_any_id(resources, pid)
+    if len(matches) != 1:
+        o = patch.origin
+        what = "no matches" if not matches else "multiple matches"
+        raise RenderError("%s for Id %s; failed to find unique target for patch %s: give the "
+                          "patch the apiVersion, kind, name (and namespace) of exactly one "
+                          "resource, or a target selector" % (what, pid, pid),
+                          o.file if o else None, o.line if o else None)
+    target = matches[0]
+    if not apply_smp_to(target, patch, schema):
+        return [r for r in resources if r is not target]
+    return resources
+
+
+def patch_with_target(resources: list[Resource], patch: Patch, target: dict, schema) -> list[Resource]:
+    selected = select(resources, target)
+    if not selected:
+        return resources
+    if patch.ops is not None:
+        for r in selected:
+            apply_json_to(r, patch)
+        return resources
+    deleted = set()
+    for r in selected:
+        p = Patch(smp=deep_copy(patch.smp), origin=patch.origin, positions=patch.positions)
+        p.allow_name_change = patch.allow_name_change
+        p.allow_kind_change = patch.allow_kind_change
+        md = p.smp.get("metadata")
+        if not isinstance(md, dict):
+            md = {}
+            p.smp["metadata"] = md
+        if not patch.allow_name_change:
+            md["name"] = r.name
+        if r.namespace:
+            md["namespace"] = r.namespace
+        if not patch.allow_kind_change or "kind" not in p.smp:
+            p.smp["kind"] = r.kind
+        if not apply_smp_to(r, p, schema):
+            deleted.add(id(r))
+    if deleted:
+        return [r for r in resources if id(r) not in deleted]
+    return resources

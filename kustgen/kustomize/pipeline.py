@@ -1,0 +1,623 @@
+"""The build, in Kustomize's order. This is the only module that knows the step order.
+
+    build(dir):
+      accumulate_target(dir)            resources (files, nested kustomizations), configs,
+                                        generators, components, transformers, vars
+      hash suffixes                     generated ConfigMap/Secret names
+      name references                   follow renames into referring fields
+      vars                              $(VAR) substitution
+      drop local-config resources
+      sort                              legacy kind order, or as listed (--reorder none)
+
+A BuildSession parses every file once and caches accumulated bases, so many overlays over
+the same base render in one process at the cost of a copy each.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from typing import Any
+
+from kustgen.model import (KustgenError, LoadError, Origin, RenderError, Resource, ResId,
+                           UnsupportedFeature, YamlError)
+from kustgen.kustomize import fieldspecs as FS
+from kustgen.kustomize.filters import hash_suffix, images, labels, namespace, nameref
+from kustgen.kustomize.filters import patches as P
+from kustgen.kustomize.filters import prefix_suffix, replicas, vars as V
+from kustgen.kustomize.generators.configmap import generate_configmap
+from kustgen.kustomize.generators.secret import generate_secret
+from kustgen.kustomize.kustomization import COMPONENT_KIND, Kustomization
+from kustgen.kustomize.loader import FileCache, Loader, display_path, resources_from_docs
+from kustgen.kustomize.resid import id_equals
+from kustgen.kustomize import sort as S
+from kustgen import yamlio
+
+LOCAL_CONFIG = "config.kubernetes.io/local-config"
+
+
+# ---------------------------------------------------------------------------------------
+# transformer configuration (field specs), merged from defaults + `configurations:` + crds
+# ---------------------------------------------------------------------------------------
+@dataclass
+class TransformerConfig:
+    name_prefix: tuple = ()
+    name_suffix: tuple = ()
+    namespace: tuple = ()
+    common_labels: tuple = ()
+    template_labels: tuple = ()
+    common_annotations: tuple = ()
+    var_reference: tuple = ()
+    images: tuple = ()
+    replicas: tuple = ()
+    name_reference: tuple = ()
+
+    @classmethod
+    def defaults(cls) -> "TransformerConfig":
+        D = FS.defaults
+        return cls(D.NAME_PREFIX, D.NAME_SUFFIX, D.NAMESPACE, D.COMMON_LABELS,
+                   D.TEMPLATE_LABELS, D.COMMON_ANNOTATIONS, D.VAR_REFERENCE, D.IMAGES,
+                   D.REPLICAS, D.NAME_REFERENCE)
+
+    def merge(self, o: "TransformerConfig") -> "TransformerConfig":
+        m = FS.defaults.merge_fieldspecs
+        return TransformerConfig(
+            m(self.name_prefix, o.name_prefix), m(self.name_suffix, o.name_suffix),
+            m(self.namespace, o.namespace), m(self.common_labels, o.common_labels),
+            m(self.template_labels, o.template_labels),
+            m(self.common_annotations, o.common_annotations),
+            m(self.var_reference, o.var_reference), m(self.images, o.images),
+            m(self.replicas, o.replicas),
+            FS.defaults.merge_name_reference(self.name_reference, o.name_reference))
+
+
+_CONFIG_KEYS = {
+    "namePrefix": "name_prefix", "nameSuffix": "name_suffix", "namespace": "namespace",
+    "commonLabels": "common_labels", "templateLabels": "template_labels",
+    "commonAnnotations": "common_annotations", "varReference": "var_reference",
+    "images": "images", "replicas": "replicas",
+}
+
+
+def config_from_doc(data: Any, where: str) -> TransformerConfig:
+    if data is None:
+        return TransformerConfig()
+    if not isinstance(data, dict):
+        raise RenderError("a transformer configuration must be a map", where)
+    kw = {}
+    for k, v in data.items():
+        if k == "nameReference":
+            kw["name_reference"] = FS.defaults.parse_name_reference(v or [])
+        elif k in _CONFIG_KEYS:
+            kw[_CONFIG_KEYS[k]] = FS.defaults.parse_fieldspecs(v or [])
+        else:
+            raise RenderError('invalid transformer configuration: unknown field "%s"' % k, where)
+    return TransformerConfig(**kw)
+
+
+# ---------------------------------------------------------------------------------------
+@dataclass
+class Accumulator:
+    resources: list = field(default_factory=list)
+    config: TransformerConfig = field(default_factory=TransformerConfig)
+    vars: list = field(default_factory=list)
+
+    def copy(self) -> "Accumulator":
+        return Accumulator([r.copy() for r in self.resources], self.config, list(self.vars))
+
+
+def _append(ra: Accumulator, res: Resource) -> None:
+    cid = res.cur_id()
+    for r in ra.resources:
+        if id_equals(r.cur_id(), cid):
+            o = res.origin
+            raise RenderError("may not add resource with an already registered id: %s" % cid,
+                              o.file if o else None, o.line if o else None)
+    ra.resources.append(res)
+
+
+def _absorb(ra: Accumulator, res: Resource) -> None:
+    """appendReplaceOrMerge: generated resources with behavior create|merge|replace."""
+    cid = res.cur_id()
+    matches = [r for r in ra.resources
+               if any(id_equals(i, cid) for i in r.prev_ids + [r.cur_id()])]
+    o = res.origin
+    where = (o.file if o else None, o.line if o else None)
+    if not matches:
+        if res.behavior in ("merge", "replace"):
+            raise RenderError("id %s does not exist; cannot merge or replace" % cid, *where)
+        ra.resources.append(res)
+        return
+    if len(matches) > 1:
+        raise RenderError("found multiple objects %s that could accept merge of %s"
+                          % ([str(m.cur_id()) for m in matches], cid), *where)
+    old = matches[0]
+    if res.behavior == "replace":
+        pass
+    elif res.behavior == "merge":
+        for fld in ("data", "binaryData"):
+            od = old.obj.get(fld)
+            nd = res.obj.get(fld)
+            if isinstance(od, dict) or isinstance(nd, dict):
+                merged = dict(od or {})
+                merged.update(nd or {})
+                res.obj[fld] = merged
+    else:
+        raise RenderError("id %s exists; behavior must be merge or replace" % cid, *where)
+    # CopyMergeMetaDataFieldsFrom(old)
+    lab = dict(old.labels())
+    lab.update(res.labels())
+    ann = dict(old.annotations())
+    ann.update(res.annotations())
+    md = res.metadata
+    if lab:
+        md["labels"] = lab
+    if ann:
+        md["annotations"] = ann
+    md["name"] = old.name
+    if old.namespace:
+        md["namespace"] = old.namespace
+    else:
+        md.pop("namespace", None)
+    res.prev_ids = list(old.prev_ids)
+    res.prefixes = list(old.prefixes)
+    res.suffixes = list(old.suffixes)
+    res.ref_by = list(old.ref_by)
+    res.needs_hash = res.needs_hash or old.needs_hash
+    if "ref_var_names" in old.extra:
+        res.extra["ref_var_names"] = list(old.extra["ref_var_names"])
+    ra.resources[ra.resources.index(old)] = res
+
+
+# ---------------------------------------------------------------------------------------
+class BuildContext:
+    """State of one top-level build: the patch schema in force and build metadata flags."""
+
+    def __init__(self, session: "BuildSession"):
+        self.session = session
+        self.schema = None           # openapi.PatchSchema in force
+        self.schema_key = ""         # cache key part
+        self.build_metadata: list[str] = []
+        self.root = ""
+        self.notes: list[str] = []
+
+
+class BuildSession:
+    """Parse each file once; cache accumulated targets for reuse between overlays."""
+
+    def __init__(self, fs=None):
+        self.cache = FileCache(fs)
+        self._targets: dict[tuple, Accumulator] = {}
+        self._builtin_schema = None
+
+    # -- public ------------------------------------------------------------------------
+    def build(self, path: str, reorder: str = "legacy") -> list[Resource]:
+        ldr = Loader.at(path, self.cache)
+        ctx = BuildContext(self)
+        ctx.root = ldr.root
+        kust = ldr.load_kustomization()
+        self._check_supported(kust)
+        ctx.build_metadata = kust.build_metadata
+        self._set_schema(ctx, ldr, kust, reset=True)
+        ra = self._accumulate_target(ctx, ldr, kust, Accumulator(), top=True)
+        res = ra.resources
+        hash_suffix.add_hash_suffixes(res)
+        nameref.fix_name_references(res, ra.config.name_reference)
+        V.resolve_vars(res, ra.vars, ra.config.var_reference)
+        res = [r for r in res if not _is_local(r)]
+        so = kust.get("sortOptions")
+        res = S.sort_resources(res, reorder, so, kust.path)
+        return res
+
+    def render(self, path: str, reorder: str = "legacy") -> str:
+        return yamlio.dump_documents([r.obj for r in self.build(path, reorder)])
+
+    # -- accumulation ------------------------------------------------------------------
+    def _check_supported(self, kust: Kustomization) -> None:
+        for f in ("helmCharts", "helmChartInflationGenerator", "helmGlobals"):
+            if kust.raw.get(f):
+                raise UnsupportedFeature(f, "the embedded engine does not render '%s' (Helm)"
+                                         % f, kust.path, kust.line_of(f))
+        for r in kust.resources + kust.components:
+            if "://" in r or r.startswith("git@") or r.startswith("github.com/"):
+                raise UnsupportedFeature("remote", "the embedded engine does not fetch remote "
+                                         "resources ('%s')" % r, kust.path,
+                                         kust.line_of("resources"))
+
+    def _set_schema(self, ctx: BuildContext, ldr: Loader, kust: Kustomization, reset: bool):
+        oa = kust.get("openapi")
+        if not oa:
+            return
+        if not isinstance(oa, dict):
+            raise RenderError("openapi must be a map with 'path' or 'version'", kust.path)
+        if oa.get("path") and oa.get("version"):
+            raise RenderError("builtin version and custom schema provided, cannot use both",
+                              kust.path, kust.line_of("openapi"))
+        if not reset and ctx.schema is not None:
+            return
+        from kustgen.kustomize import openapi as OA
+        if oa.get("path"):
+            docs = ldr.docs(str(oa["path"]))
+            if not docs:
+                raise RenderError("openapi schema file %s is empty" % oa["path"], kust.path)
+            ctx.schema = OA.schema_from_openapi_document(docs[0].data, OA.builtin_schema())
+            ctx.schema_key = os.path.join(ldr.root, str(oa["path"]))
+        elif oa.get("version"):
+            v = str(oa["version"])
+            if v not in ("v1.21.2", "v1212", "v1_21_2"):
+                raise RenderError("the embedded engine knows only the default Kubernetes "
+                                  "OpenAPI (v1.21.2), not %r" % v, kust.path, kust.line_of("openapi"))
+
+    def schema(self, ctx: BuildContext):
+        if ctx.schema is not None:
+            return ctx.schema
+        if self._builtin_schema is None:
+            from kustgen.kustomize import openapi as OA
+            self._builtin_schema = OA.builtin_schema()
+        return self._builtin_schema
+
+    def _accumulate_target(self, ctx: BuildContext, ldr: Loader, kust: Kustomization,
+                           ra: Accumulator, top: bool = False) -> Accumulator:
+        where = kust.path
+        # 1. resources
+        ra = self._accumulate_resources(ctx, ldr, kust, ra)
+        # 2. configurations + crds
+        tc = TransformerConfig.defaults()
+        for c in kust.configurations:
+            for d in ldr.docs(c):
+                tc = tc.merge(config_from_doc(d.data, os.path.join(ldr.root, c)))
+        for crd in kust.crds:
+            for d in ldr.docs(crd):
+                refs = FS.defaults.name_refs_from_crd_openapi(d.data) \
+                    if hasattr(FS.defaults, "name_refs_from_crd_openapi") else ()
+                if refs:
+                    tc = tc.merge(TransformerConfig(name_reference=refs))
+        ra.config = ra.config.merge(tc)
+        # 3. generators
+        gopts = kust.get("generatorOptions")
+        for i, g in enumerate(kust.generator_list("configMapGenerator")):
+            o = Origin(where, kust.line_of("configMapGenerator", i), 0, 0, "configMapGenerator")
+            r = generate_configmap(ldr, g, gopts, o)
+            self._origin_annotation_generated(ctx, r, kust, ldr, "ConfigMapGenerator")
+            _absorb(ra, r)
+        for i, g in enumerate(kust.generator_list("secretGenerator")):
+            o = Origin(where, kust.line_of("secretGenerator", i), 0, 0, "secretGenerator")
+            r = generate_secret(ldr, g, gopts, o)
+            self._origin_annotation_generated(ctx, r, kust, ldr, "SecretGenerator")
+            _absorb(ra, r)
+        for cfg, cwhere, cfile in self._plugin_configs(ctx, ldr, kust, "generators"):
+            for r in self._run_generator_plugin(ctx, ldr, kust, cfg, cwhere, cfile):
+                _absorb(ra, r)
+        # 4. components
+        for i, c in enumerate(kust.components):
+            ra = self._accumulate_dir(ctx, ldr, kust, c, ra, component=True,
+                                      line=kust.line_of("components", i))
+        # 5. transformers
+        self._run_transformers(ctx, ldr, kust, ra)
+        # 6. vars
+        self._merge_vars(ra, kust.get("vars") or [], kust)
+        return ra
+
+    def _merge_vars(self, ra: Accumulator, incoming: list, kust: Kustomization) -> None:
+        for v in incoming:
+            if not isinstance(v, dict):
+                raise RenderError("vars entries must be maps", kust.path, kust.line_of("vars"))
+            tid = V.var_target_id(v)
+            matched = []
+            for r in ra.resources:
+                for i in r.prev_ids + [r.cur_id()]:
+                    same = i.gvk == tid.gvk and i.name == tid.name
+                    if same and tid.namespace:
+                        same = id_equals(i, tid)
+                    if same:
+                        matched.append(r)
+                        break
+            if len(matched) > 1:
+                raise RenderError("found %d resId matches for var %s (unable to disambiguate)"
+                                  % (len(matched), V.var_str(v)), kust.path, kust.line_of("vars"))
+            if matched:
+                matched[0].extra.setdefault("ref_var_names", []).append(str(v.get("name")))
+        for v in incoming:
+            name = str(v.get("name"))
+            if any(str(x.get("name")) == name for x in ra.vars):
+                raise RenderError("var '%s' already encountered" % name, kust.path,
+                                  kust.line_of("vars"))
+            ra.vars.append(v)
+
+    def _accumulate_resources(self, ctx, ldr: Loader, kust: Kustomization,
+                              ra: Accumulator) -> Accumulator:
+        for i, rel in enumerate(kust.resources):
+            line = kust.line_of("resources", i)
+            p = os.path.normpath(os.path.join(ldr.root, rel))
+            if ldr.fs.is_file(p):
+                try:
+                    res = ldr.resources_from_file(rel)
+                except YamlError:
+                    raise
+                except LoadError as e:
+                    raise RenderError("accumulating resources from '%s': %s" % (rel, e.message),
+                                      kust.path, line) from None
+                for r in res:
+                    self._origin_annotation_file(ctx, r, ldr, rel)
+                    try:
+                        _append(ra, r)
+                    except RenderError as e:
+                        raise RenderError("accumulating resources: merging resources from '%s': %s"
+                                          % (rel, e.message), kust.path, line) from None
+            elif ldr.fs.is_dir(p):
+                ra = self._accumulate_dir(ctx, ldr, kust, rel, ra, component=False, line=line)
+            else:
+                raise RenderError("accumulating resources: '%s' is neither a file nor a directory "
+                                  "(looked for %s): fix the path or create it" % (rel, p),
+                                  kust.path, line)
+        return ra
+
+    def _accumulate_dir(self, ctx, ldr: Loader, kust: Kustomization, rel: str, ra: Accumulator,
+                        component: bool, line: int) -> Accumulator:
+        what = "components" if component else "resources"
+        try:
+            sub = ldr.new(rel)
+            skust = sub.load_kustomization()
+        except LoadError as e:
+            raise RenderError("accumulating %s: %s" % (what, e.message), kust.path, line) from None
+        self._check_supported(skust)
+        if component and skust.kind != COMPONENT_KIND:
+            raise RenderError("accumulating components: accumulateDirectory: \"expected kind "
+                              "'Component' for path '%s' but got '%s'\"" % (sub.root, skust.kind),
+                              kust.path, line)
+        if not component and skust.kind == COMPONENT_KIND:
+            raise RenderError("accumulating resources: accumulateDirectory: \"expected kind != "
+                              "'Component' for path '%s'\": list components under 'components:'"
+                              % sub.root, kust.path, line)
+        self._set_schema(ctx, sub, skust, reset=False)
+        if component:
+            sub_ra = self._accumulate_target(ctx, sub, skust, ra)
+            new = Accumulator(config=sub_ra.config)
+            new.resources = sub_ra.resources
+            self._merge_vars(new, sub_ra.vars, skust)
+            return new
+        key = (sub.root, ctx.schema_key, tuple(ctx.build_metadata))
+        cached = self._targets.get(key)
+        if cached is None:
+            cached = self._accumulate_target(ctx, sub, skust, Accumulator())
+            self._targets[key] = cached
+        sub_ra = cached.copy()
+        for r in sub_ra.resources:
+            try:
+                _append(ra, r)
+            except RenderError as e:
+                raise RenderError("accumulating %s: recursed merging from path '%s': %s"
+                                  % (what, sub.root, e.message), kust.path, line) from None
+        ra.config = ra.config.merge(sub_ra.config)
+        self._merge_vars(ra, sub_ra.vars, skust)
+        return ra
+
+    # -- transformers ------------------------------------------------------------------
+    def _run_transformers(self, ctx, ldr: Loader, kust: Kustomization, ra: Accumulator):
+        tc = ra.config
+        where = kust.path
+        schema = self.schema(ctx)
+
+        def org(field, *more):
+            return Origin(where, kust.line_of(field, *more), 0, 0, field)
+
+        # patchesStrategicMerge
+        for i, entry in enumerate(kust.get("patchesStrategicMerge") or []):
+            for patch in self._load_patch_entry(ldr, kust, entry, "patchesStrategicMerge", i):
+                if patch.ops is not None:
+                    raise RenderError("patchesStrategicMerge entry %d is a JSON 6902 patch: move "
+                                      "it to 'patches' with a target" % i, where,
+                                      kust.line_of("patchesStrategicMerge", i))
+                ra.resources = P.patch_without_target(ra.resources, patch, schema)
+        # patches
+        for i, entry in enumerate(kust.get("patches") or []):
+            self._apply_patch_entry(ldr, kust, ra, entry, i, schema)
+        # namespace
+        if kust.namespace:
+            namespace.apply_namespace(ra.resources, kust.namespace, tc.namespace,
+                                      origin=org("namespace"))
+        # prefix, suffix
+        if kust.name_prefix or "namePrefix" in kust.raw:
+            prefix_suffix.apply_prefix_suffix(ra.resources, kust.name_prefix, "", tc.name_prefix,
+                                              origin=org("namePrefix"))
+        if kust.name_suffix or "nameSuffix" in kust.raw:
+            prefix_suffix.apply_prefix_suffix(ra.resources, "", kust.name_suffix, tc.name_suffix,
+                                              origin=org("nameSuffix"))
+        # labels, commonLabels
+        for i, lab in enumerate(kust.labels):
+            pairs = {str(k): "" if v is None else str(v) for k, v in (lab.get("pairs") or {}).items()}
+            fss = FS.defaults.parse_fieldspecs(lab.get("fields") or [])
+            if lab.get("includeSelectors"):
+                fss = FS.defaults.merge_fieldspecs(fss, tc.common_labels)
+            else:
+                fss = FS.defaults.merge_fieldspecs(
+                    fss, (FS.defaults.FieldSpec(path="metadata/labels", create=True),))
+                if lab.get("includeTemplates"):
+                    fss = FS.defaults.merge_fieldspecs(fss, tc.template_labels)
+            labels.apply_labels(ra.resources, pairs, fss, origin=org("labels", i))
+        if kust.common_labels:
+            labels.apply_labels(ra.resources, kust.common_labels, tc.common_labels,
+                                origin=org("commonLabels"))
+        if kust.common_annotations:
+            labels.apply_annotations(ra.resources, kust.common_annotations, tc.common_annotations,
+                                     origin=org("commonAnnotations"))
+        # patchesJson6902
+        for i, entry in enumerate(kust.get("patchesJson6902") or []):
+            if not isinstance(entry, dict) or not entry.get("target"):
+                raise RenderError("patchesJson6902 entry %d must have a target" % i, where,
+                                  kust.line_of("patchesJson6902", i))
+            for patch in self._load_patch_entry(ldr, kust, entry, "patchesJson6902", i):
+                if patch.ops is None:
+                    raise RenderError("patchesJson6902 entry %d is not a list of JSON patch "
+                                      "operations" % i, where, kust.line_of("patchesJson6902", i))
+                ra.resources = P.patch_with_target(ra.resources, patch, entry["target"], schema)
+        # replicas
+        for i, rep in enumerate(kust.replicas):
+            replicas.apply_replicas(ra.resources, str(rep.get("name") or ""), rep.get("count"),
+                                    tc.replicas, origin=org("replicas", i))
+        # images
+        for i, im in enumerate(kust.images):
+            images.apply_image(ra.resources, im, tc.images, origin=org("images", i))
+        # replacements
+        reps = self._load_replacements(ldr, kust, kust.get("replacements") or [])
+        if reps:
+            from kustgen.kustomize.filters.replacements import apply_replacements
+            apply_replacements(ra.resources, reps, where)
+        # transformers: plugin configs, in order
+        for cfg, cwhere, cfile in self._plugin_configs(ctx, ldr, kust, "transformers"):
+            self._run_transformer_plugin(ctx, ldr, kust, ra, cfg, cwhere, cfile)
+        if "transformerAnnotations" in ctx.build_metadata:
+            pass
+
+    def _load_replacements(self, ldr: Loader, kust: Kustomization, entries: list) -> list:
+        out = []
+        for i, e in enumerate(entries):
+            if isinstance(e, dict) and e.get("path") and not e.get("source"):
+                for d in ldr.docs(str(e["path"])):
+                    if isinstance(d.data, list):
+                        out.extend(d.data)
+                    elif isinstance(d.data, dict):
+                        out.append(d.data)
+            elif isinstance(e, dict):
+                out.append(e)
+            else:
+                raise RenderError("replacements entry %d must be a map" % i, kust.path,
+                                  kust.line_of("replacements", i))
+        return out
+
+    def _load_patch_entry(self, ldr: Loader, kust: Kustomization, entry, fld: str, i: int):
+        line = kust.line_of(fld, i)
+        if isinstance(entry, str):
+            text = entry
+            if "\n" not in text.strip() and ldr.is_file(text.strip()):
+                rel = text.strip()
+                try:
+                    docs = ldr.docs(rel)
+                except LoadError as e:
+                    raise RenderError(e.message, kust.path, line) from None
+                return P.decode_patches(docs, os.path.join(ldr.root, rel))
+            if "\n" not in text.strip() and not text.strip().startswith(("{", "[")):
+                try:
+                    ldr.resolve(text.strip())
+                except LoadError as e:
+                    raise RenderError("%s: %s" % (fld, e.message), kust.path, line) from None
+            docs = yamlio.load_documents(text, kust.path)
+            return P.decode_patches(docs, kust.path, line)
+        if not isinstance(entry, dict):
+            raise RenderError("%s entry %d must be a path or a map" % (fld, i), kust.path, line)
+        path, text = entry.get("path"), entry.get("patch")
+        if path and text:
+            raise RenderError("patch and path can't be set at the same time", kust.path, line)
+        if path:
+            try:
+                docs = ldr.docs(str(path))
+            except LoadError as e:
+                raise RenderError(e.message, kust.path, line) from None
+            return P.decode_patches(docs, os.path.join(ldr.root, str(path)))
+        if text is None or str(text).strip() == "":
+            raise RenderError("must specify one of patch and path", kust.path, line)
+        if isinstance(text, (dict, list)):
+            from kustgen.yamlio import Document  # structured inline patch
+            d = Document(text, kust.path, 0, line, {})
+            return P.decode_patches([d], kust.path)
+        docs = yamlio.load_documents(str(text), kust.path)
+        return P.decode_patches(docs, kust.path, line)
+
+    def _apply_patch_entry(self, ldr, kust, ra, entry, i, schema):
+        if not isinstance(entry, dict):
+            raise RenderError("patches entry %d must be a map with path or patch" % i, kust.path,
+                              kust.line_of("patches", i))
+        ps = self._load_patch_entry(ldr, kust, entry, "patches", i)
+        opts = entry.get("options") or {}
+        target = entry.get("target")
+        for p in ps:
+            p.allow_name_change = bool(opts.get("allowNameChange"))
+            p.allow_kind_change = bool(opts.get("allowKindChange"))
+            if p.ops is not None:
+                if not target:
+                    raise RenderError("must specify a target for JSON patch", kust.path,
+                                      kust.line_of("patches", i))
+                ra.resources = P.patch_with_target(ra.resources, p, target, schema)
+            elif target:
+                ra.resources = P.patch_with_target(ra.resources, p, target, schema)
+            else:
+                ra.resources = P.patch_without_target(ra.resources, p, schema)
+
+    # -- plugin configs (generators: / transformers: fields) ---------------------------
+    def _plugin_configs(self, ctx, ldr: Loader, kust: Kustomization, fld: str):
+        out = []
+        for i, entry in enumerate(kust.get(fld) or []):
+            line = kust.line_of(fld, i)
+            if not isinstance(entry, str):
+                raise RenderError("%s entries must be file paths or inline YAML" % fld,
+                                  kust.path, line)
+            e = entry.strip()
+            if "\n" in e or e.startswith(("apiVersion", "kind")):
+                for d in yamlio.load_documents(entry, kust.path):
+                    if d.data:
+                        out.append((d.data, (kust.path, line + d.line), kust.path))
+                continue
+            p = os.path.normpath(os.path.join(ldr.root, e))
+            if ldr.fs.is_dir(p):
+                sub_res = self.build_subtree(ctx, ldr, kust, e, line)
+                for r in sub_res:
+                    out.append((r.obj, (r.origin.file if r.origin else p,
+                                        r.origin.line if r.origin else 0), p))
+                continue
+            try:
+                docs = ldr.docs(e)
+            except LoadError as ex:
+                raise RenderError("%s: %s" % (fld, ex.message), kust.path, line) from None
+            for d in docs:
+                if d.data:
+                    out.append((d.data, (os.path.join(ldr.root, e), d.line), e))
+        return out
+
+    def build_subtree(self, ctx, ldr: Loader, kust: Kustomization, rel: str, line: int):
+        try:
+            sub = ldr.new(rel)
+            skust = sub.load_kustomization()
+        except LoadError as e:
+            raise RenderError(e.message, kust.path, line) from None
+        sra = self._accumulate_target(ctx, sub, skust, Accumulator())
+        res = sra.resources
+        hash_suffix.add_hash_suffixes(res)
+        nameref.fix_name_references(res, sra.config.name_reference)
+        V.resolve_vars(res, sra.vars, sra.config.var_reference)
+        return res
+
+    def _run_generator_plugin(self, ctx, ldr, kust, cfg, cwhere, cfile):
+        from kustgen.kustomize import plugins
+        return plugins.run_generator(self, ctx, ldr, kust, cfg, cwhere, cfile)
+
+    def _run_transformer_plugin(self, ctx, ldr, kust, ra, cfg, cwhere, cfile):
+        from kustgen.kustomize import plugins
+        plugins.run_transformer(self, ctx, ldr, kust, ra, cfg, cwhere, cfile)
+
+    # -- build metadata ----------------------------------------------------------------
+    def _origin_annotation_file(self, ctx, r: Resource, ldr: Loader, rel: str) -> None:
+        if "originAnnotations" not in ctx.build_metadata:
+            return
+        from kustgen.kustomize import plugins
+        plugins.add_file_origin(ctx, r, ldr, rel)
+
+    def _origin_annotation_generated(self, ctx, r, kust, ldr, kind) -> None:
+        if "originAnnotations" not in ctx.build_metadata:
+            return
+        from kustgen.kustomize import plugins
+        plugins.add_generator_origin(ctx, r, kust, ldr, kind)
+
+
+def _is_local(r: Resource) -> bool:
+    v = r.annotations().get(LOCAL_CONFIG)
+    return v is not None and str(v).lower() == "true"
+
+
+# ---------------------------------------------------------------------------------------
+def kustomize_binary() -> list[str] | None:
+    if shutil.which("kustomize"):
+        return ["kustomize", "build"]
+    if shutil.which("kubectl"):
+        return ["kubectl", "kustomize"]
+    return None
