@@ -34,4 +34,11 @@ def main(argv=None) -> None:
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as e:  # a bug: say so in one line, keep the traceback for debugging
+        import os
+        if os.environ.get("KUSTGEN_DEBUG"):
+            raise
+        click.echo("kustgen: internal error: %s: %s (set KUSTGEN_DEBUG=1 for the traceback; "
+                   "please report it)" % (type(e).__name__, e), err=True)
+        sys.exit(2)
     sys.exit(rc or 0)

@@ -31,6 +31,9 @@ transformers validators buildMetadata
 UNSUPPORTED_FIELDS = ("helmCharts", "helmChartInflationGenerator", "helmGlobals")
 
 
+_FOLD = {f.lower(): f for f in KNOWN_FIELDS}
+
+
 def _list(v: Any) -> list:
     if v is None:
         return []
@@ -163,6 +166,13 @@ def parse_kustomization(data: Any, path: str, positions: dict | None = None) -> 
         data = {}
     if not isinstance(data, dict):
         raise RenderError("invalid Kustomization: expected a map at the top level", path, 1)
+    # Go's encoding/json matches field names case-insensitively; so does Kustomize.
+    if any(k not in KNOWN_FIELDS for k in data):
+        fixed = {}
+        for k, v in data.items():
+            canon = _FOLD.get(str(k).lower(), k) if k not in KNOWN_FIELDS else k
+            fixed[canon] = v
+        data = fixed
     for key in data:
         if key not in KNOWN_FIELDS:
             line = 0

@@ -174,4 +174,26 @@ def _make(obj: dict, path: str, line: int, index: int) -> Resource:
     md = obj.get("metadata")
     if md is not None and not isinstance(md, dict):
         raise YamlError("'metadata' must be a map", path, line)
+    if md:
+        # Kubernetes label and annotation values are strings; Kustomize makes them so.
+        for f in ("labels", "annotations"):
+            m = md.get(f)
+            if isinstance(m, dict):
+                for k, v in m.items():
+                    if not isinstance(v, str):
+                        m[k] = _scalar_str(v)
     return Resource(obj, Origin(path, line, 1, index))
+
+
+def _scalar_str(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        r = repr(v)
+        return r[:-2] if r.endswith(".0") else r
+    if isinstance(v, (dict, list)):
+        import json
+        return json.dumps(v, separators=(",", ":"), sort_keys=True)
+    return str(v)

@@ -37,70 +37,14 @@ from kustgen import yamlio
 LOCAL_CONFIG = "config.kubernetes.io/local-config"
 
 
-# ---------------------------------------------------------------------------------------
-# transformer configuration (field specs), merged from defaults + `configurations:` + crds
-# ---------------------------------------------------------------------------------------
-@dataclass
-class TransformerConfig:
-    name_prefix: tuple = ()
-    name_suffix: tuple = ()
-    namespace: tuple = ()
-    common_labels: tuple = ()
-    template_labels: tuple = ()
-    common_annotations: tuple = ()
-    var_reference: tuple = ()
-    images: tuple = ()
-    replicas: tuple = ()
-    name_reference: tuple = ()
-
-    @classmethod
-    def defaults(cls) -> "TransformerConfig":
-        D = FS.defaults
-        return cls(D.NAME_PREFIX, D.NAME_SUFFIX, D.NAMESPACE, D.COMMON_LABELS,
-                   D.TEMPLATE_LABELS, D.COMMON_ANNOTATIONS, D.VAR_REFERENCE, D.IMAGES,
-                   D.REPLICAS, D.NAME_REFERENCE)
-
-    def merge(self, o: "TransformerConfig") -> "TransformerConfig":
-        m = FS.defaults.merge_fieldspecs
-        return TransformerConfig(
-            m(self.name_prefix, o.name_prefix), m(self.name_suffix, o.name_suffix),
-            m(self.namespace, o.namespace), m(self.common_labels, o.common_labels),
-            m(self.template_labels, o.template_labels),
-            m(self.common_annotations, o.common_annotations),
-            m(self.var_reference, o.var_reference), m(self.images, o.images),
-            m(self.replicas, o.replicas),
-            FS.defaults.merge_name_reference(self.name_reference, o.name_reference))
-
-
-_CONFIG_KEYS = {
-    "namePrefix": "name_prefix", "nameSuffix": "name_suffix", "namespace": "namespace",
-    "commonLabels": "common_labels", "templateLabels": "template_labels",
-    "commonAnnotations": "common_annotations", "varReference": "var_reference",
-    "images": "images", "replicas": "replicas",
-}
-
-
-def config_from_doc(data: Any, where: str) -> TransformerConfig:
-    if data is None:
-        return TransformerConfig()
-    if not isinstance(data, dict):
-        raise RenderError("a transformer configuration must be a map", where)
-    kw = {}
-    for k, v in data.items():
-        if k == "nameReference":
-            kw["name_reference"] = FS.defaults.parse_name_reference(v or [])
-        elif k in _CONFIG_KEYS:
-            kw[_CONFIG_KEYS[k]] = FS.defaults.parse_fieldspecs(v or [])
-        else:
-            raise RenderError('invalid transformer configuration: unknown field "%s"' % k, where)
-    return TransformerConfig(**kw)
+TransformerConfig = FS.TransformerConfig
 
 
 # ---------------------------------------------------------------------------------------
 @dataclass
 class Accumulator:
     resources: list = field(default_factory=list)
-    config: TransformerConfig = field(default_factory=TransformerConfig)
+    config: Any = field(default_factory=lambda: FS.TransformerConfig())
     vars: list = field(default_factory=list)
 
     def copy(self) -> "Accumulator":
@@ -112,9 +56,12 @@ def _append(ra: Accumulator, res: Resource) -> None:
     for r in ra.resources:
         if id_equals(r.cur_id(), cid):
             o = res.origin
-            raise RenderError("may not add resource with an already registered id: %s" % cid,
+            raise RenderError("may not add resource with an already registered id: %s" % (cid,),
                               o.file if o else None, o.line if o else None)
     ra.resources.append(res)
+
+
+_BUILD_ANNOTATIONS = ("config.kubernetes.io/origin", "alpha.config.kubernetes.io/transformations")
 
 
 def _absorb(ra: Accumulator, res: Resource) -> None:
@@ -126,7 +73,7 @@ def _absorb(ra: Accumulator, res: Resource) -> None:
     where = (o.file if o else None, o.line if o else None)
     if not matches:
         if res.behavior in ("merge", "replace"):
-            raise RenderError("id %s does not exist; cannot merge or replace" % cid, *where)
+            raise RenderError("id %s does not exist; cannot merge or replace" % (cid,), *where)
         ra.resources.append(res)
         return
     if len(matches) > 1:
@@ -144,12 +91,17 @@ def _absorb(ra: Accumulator, res: Resource) -> None:
                 merged.update(nd or {})
                 res.obj[fld] = merged
     else:
-        raise RenderError("id %s exists; behavior must be merge or replace" % cid, *where)
+        raise RenderError("id %s exists; behavior must be merge or replace" % (cid,), *where)
     # CopyMergeMetaDataFieldsFrom(old)
     lab = dict(old.labels())
     lab.update(res.labels())
     ann = dict(old.annotations())
     ann.update(res.annotations())
+    for k in _BUILD_ANNOTATIONS:   # these come from the resource merged into
+        if k in old.annotations():
+            ann[k] = old.annotations()[k]
+        else:
+            ann.pop(k, None)
     md = res.metadata
     if lab:
         md["labels"] = lab
@@ -164,7 +116,6 @@ def _absorb(ra: Accumulator, res: Resource) -> None:
     res.prefixes = list(old.prefixes)
     res.suffixes = list(old.suffixes)
     res.ref_by = list(old.ref_by)
-    res.needs_hash = res.needs_hash or old.needs_hash
     if "ref_var_names" in old.extra:
         res.extra["ref_var_names"] = list(old.extra["ref_var_names"])
     ra.resources[ra.resources.index(old)] = res
@@ -263,17 +214,15 @@ class BuildSession:
         # 1. resources
         ra = self._accumulate_resources(ctx, ldr, kust, ra)
         # 2. configurations + crds
-        tc = TransformerConfig.defaults()
-        for c in kust.configurations:
-            for d in ldr.docs(c):
-                tc = tc.merge(config_from_doc(d.data, os.path.join(ldr.root, c)))
-        for crd in kust.crds:
-            for d in ldr.docs(crd):
-                refs = FS.defaults.name_refs_from_crd_openapi(d.data) \
-                    if hasattr(FS.defaults, "name_refs_from_crd_openapi") else ()
-                if refs:
-                    tc = tc.merge(TransformerConfig(name_reference=refs))
-        ra.config = ra.config.merge(tc)
+        try:
+            tc = FS.make_transformer_config(kust.configurations, ldr.read)
+            ra.config = ra.config.merge(tc)
+            if kust.crds:
+                ra.config = ra.config.merge(FS.load_config_from_crds(kust.crds, ldr.read))
+        except FS.FieldSpecError as e:
+            raise RenderError(str(e), kust.path, kust.line_of("configurations")) from None
+        except LoadError as e:
+            raise RenderError(e.message, kust.path, kust.line_of("configurations")) from None
         # 3. generators
         gopts = kust.get("generatorOptions")
         for i, g in enumerate(kust.generator_list("configMapGenerator")):
@@ -373,16 +322,17 @@ class BuildSession:
         self._set_schema(ctx, sub, skust, reset=False)
         if component:
             sub_ra = self._accumulate_target(ctx, sub, skust, ra)
-            new = Accumulator(config=sub_ra.config)
-            new.resources = sub_ra.resources
-            self._merge_vars(new, sub_ra.vars, skust)
-            return new
-        key = (sub.root, ctx.schema_key, tuple(ctx.build_metadata))
+            return self._merge_accumulator(Accumulator(), sub_ra, kust, sub, line, what)
+        key = (sub.root, ctx.schema_key, tuple(ctx.build_metadata),
+               ctx.root if ctx.build_metadata else "")
         cached = self._targets.get(key)
         if cached is None:
             cached = self._accumulate_target(ctx, sub, skust, Accumulator())
             self._targets[key] = cached
-        sub_ra = cached.copy()
+        return self._merge_accumulator(ra, cached.copy(), kust, sub, line, what)
+
+    def _merge_accumulator(self, ra: Accumulator, sub_ra: Accumulator, kust, sub, line, what):
+        """MergeAccumulator: append resources, merge configs, merge the var set."""
         for r in sub_ra.resources:
             try:
                 _append(ra, r)
@@ -390,7 +340,11 @@ class BuildSession:
                 raise RenderError("accumulating %s: recursed merging from path '%s': %s"
                                   % (what, sub.root, e.message), kust.path, line) from None
         ra.config = ra.config.merge(sub_ra.config)
-        self._merge_vars(ra, sub_ra.vars, skust)
+        for v in sub_ra.vars:
+            name = str(v.get("name"))
+            if any(str(x.get("name")) == name for x in ra.vars):
+                raise RenderError("var '%s' already encountered" % name, kust.path, line)
+            ra.vars.append(v)
         return ra
 
     # -- transformers ------------------------------------------------------------------
@@ -427,14 +381,13 @@ class BuildSession:
         # labels, commonLabels
         for i, lab in enumerate(kust.labels):
             pairs = {str(k): "" if v is None else str(v) for k, v in (lab.get("pairs") or {}).items()}
-            fss = FS.defaults.parse_fieldspecs(lab.get("fields") or [])
+            fss = FS.merge_fieldspecs(FS.parse_fieldspecs(lab.get("fields") or []), tc.labels)
             if lab.get("includeSelectors"):
-                fss = FS.defaults.merge_fieldspecs(fss, tc.common_labels)
+                fss = FS.merge_fieldspecs(fss, tc.common_labels)
             else:
-                fss = FS.defaults.merge_fieldspecs(
-                    fss, (FS.defaults.FieldSpec(path="metadata/labels", create=True),))
                 if lab.get("includeTemplates"):
-                    fss = FS.defaults.merge_fieldspecs(fss, tc.template_labels)
+                    fss = FS.merge_fieldspecs(fss, tc.template_labels)
+                fss = FS.merge_fieldspecs(fss, (FS.FieldSpec(path="metadata/labels", create=True),))
             labels.apply_labels(ra.resources, pairs, fss, origin=org("labels", i))
         if kust.common_labels:
             labels.apply_labels(ra.resources, kust.common_labels, tc.common_labels,

@@ -19,7 +19,14 @@ ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 
 
 def _fss(cfg: dict):
-    return FS.defaults.parse_fieldspecs(cfg.get("fieldSpecs") or [])
+    # Plugin configs are decoded leniently by Kustomize: unknown keys are ignored.
+    out = []
+    for it in cfg.get("fieldSpecs") or []:
+        if isinstance(it, dict):
+            out.append(FS.FieldSpec(path=str(it.get("path") or ""), group=str(it.get("group") or ""),
+                                    version=str(it.get("version") or ""),
+                                    kind=str(it.get("kind") or ""), create=bool(it.get("create"))))
+    return tuple(out)
 
 
 def _check_builtin(cfg: dict, where) -> str:

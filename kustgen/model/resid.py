@@ -11,7 +11,7 @@ class Gvk(NamedTuple):
     @classmethod
     def from_api_version(cls, api_version: str, kind: str) -> "Gvk":
         if "/" in api_version:
-            g, v = api_version.rsplit("/", 1)
+            g, v = api_version.split("/", 1)
         else:
             g, v = "", api_version
         return cls(g, v, kind)

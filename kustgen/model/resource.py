@@ -123,7 +123,7 @@ class Resource:
         r.behavior = self.behavior
         r.needs_hash = self.needs_hash
         r.ref_by = list(self.ref_by)
-        r.extra = dict(self.extra)
+        r.extra = {k: (list(v) if isinstance(v, list) else v) for k, v in self.extra.items()}
         return r
 
     def set_origin(self, path: tuple, origin: Origin) -> None:

@@ -20,17 +20,17 @@ def _go_json(v) -> str:
 def content_hash(obj: dict) -> str:
     kind = obj.get("kind")
     md = obj.get("metadata") or {}
+    # Kustomize hashes with an empty name (it looks the name up under a key that never
+    # exists), and a missing data map as "".
+    data = obj.get("data", "")
     if kind == "Secret":
-        m = {"kind": "Secret", "type": obj.get("type") or "", "name": md.get("name") or "",
-             "data": obj.get("data") or {}}
+        m = {"kind": "Secret", "type": obj.get("type", ""), "name": "", "data": data}
+        if isinstance(obj.get("stringData"), dict):
+            m["stringData"] = obj["stringData"]
     else:
-        m = {"kind": kind, "name": md.get("name") or "", "data": obj.get("data") or {}}
-        if obj.get("binaryData"):
+        m = {"kind": "ConfigMap", "name": "", "data": data}
+        if isinstance(obj.get("binaryData"), dict):
             m["binaryData"] = obj["binaryData"]
-    if obj.get("immutable") is True:
-        m["immutable"] = True
-    if kind != "Secret" and not obj.get("data"):
-        m["data"] = {}
     h = hashlib.sha256(_go_json(m).encode("utf-8")).hexdigest()
     return h[:10].translate(_ENC)
 

@@ -10,7 +10,8 @@ from kustgen.kustomize.resid import gvk_selected, is_cluster_scoped, is_ns_equal
 
 
 def _all_ids(r: Resource) -> list[ResId]:
-    return r.prev_ids + [r.cur_id()]
+    # Kustomize matches referral targets on the ids they had before renames only.
+    return r.prev_ids
 
 
 def _same_ending(a: list[str], b: list[str]) -> bool:
@@ -45,7 +46,7 @@ def _candidates_for(referrer: Resource, resources: list[Resource]) -> list[Resou
                     ns = s.get("namespace")
                     if not isinstance(ns, str):
                         raise RenderError('Invalid Input: namespace is blank for resource "%s"'
-                                          % rid)
+                                          % (rid,))
                     rb_ns.add(ns)
     out = []
     for t in resources:
@@ -120,8 +121,8 @@ class _Ref:
         if "namespace" in node:
             ns = node.get("namespace")
             ns = "" if ns is None else str(ns)
-            by_org = [c for c in cands if c.org_id().namespace == ns]
-            cands = by_org if by_org else [c for c in cands if c.namespace == ns]
+            by_org = [c for c in cands if is_ns_equal(c.org_id().namespace, ns)]
+            cands = by_org if by_org else [c for c in cands if is_ns_equal(c.namespace, ns)]
         old = node.get("name")
         if not isinstance(old, str):
             return

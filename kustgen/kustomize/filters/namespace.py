@@ -55,4 +55,4 @@ def apply_namespace(resources: list[Resource], namespace: str, fieldspecs, *,
         cid = r.cur_id()
         n = sum(1 for o in resources if id_equals(o.cur_id(), cid))
         if n != 1:
-            raise RenderError("namespace transformation produces ID conflict: %s" % cid)
+            raise RenderError("namespace transformation produces ID conflict: %s" % (cid,))

@@ -8,6 +8,14 @@ from kustgen.model import Origin, Resource
 from kustgen.kustomize.generators.common import base_object, collect_pairs, merge_options
 
 
+def encode_base64_lines(b: bytes) -> str:
+    """Kustomize writes binaryData as base64 in lines of 70 characters."""
+    s = base64.b64encode(b).decode("ascii")
+    if len(s) <= 70:
+        return s
+    return "".join(s[i:i + 70] + "\n" for i in range(0, len(s), 70))
+
+
 def generate_configmap(loader, args: dict, global_opts: dict | None, origin: Origin) -> Resource:
     opts = merge_options(global_opts, args.get("options"))
     obj = base_object("ConfigMap", args, opts)
@@ -18,7 +26,7 @@ def generate_configmap(loader, args: dict, global_opts: dict | None, origin: Ori
             try:
                 data[k] = v.decode("utf-8")
             except UnicodeDecodeError:
-                binary[k] = base64.b64encode(v).decode("ascii")
+                binary[k] = encode_base64_lines(v)
         else:
             data[k] = v
     if data:
