@@ -192,7 +192,7 @@ class BuildSession:
             docs = ldr.docs(str(oa["path"]))
             if not docs:
                 raise RenderError("openapi schema file %s is empty" % oa["path"], kust.path)
-            ctx.schema = OA.schema_from_openapi_document(docs[0].data, OA.builtin_schema())
+            ctx.schema = OA.schema_from_openapi_document(docs[0].data, None)
             ctx.schema_key = os.path.join(ldr.root, str(oa["path"]))
         elif oa.get("version"):
             v = str(oa["version"])
