@@ -97,7 +97,8 @@ def _absorb(ra: Accumulator, res: Resource) -> None:
     lab.update(res.labels())
     ann = dict(old.annotations())
     ann.update(res.annotations())
-    for k in _BUILD_ANNOTATIONS:   # these come from the resource merged into
+    for k in (_BUILD_ANNOTATIONS if res.behavior == "merge" else ()):
+        # merged: these come from the resource merged into
         if k in old.annotations():
             ann[k] = old.annotations()[k]
         else:
@@ -157,6 +158,9 @@ class BuildSession:
         nameref.fix_name_references(res, ra.config.name_reference)
         V.resolve_vars(res, ra.vars, ra.config.var_reference)
         res = [r for r in res if not _is_local(r)]
+        if "transformerAnnotations" in ctx.build_metadata:
+            from kustgen.kustomize import plugins
+            plugins.finish_transformations(res)
         so = kust.get("sortOptions")
         res = S.sort_resources(res, reorder, so, kust.path)
         return res
@@ -356,6 +360,13 @@ class BuildSession:
         def org(field, *more):
             return Origin(where, kust.line_of(field, *more), 0, 0, field)
 
+        track = "transformerAnnotations" in ctx.build_metadata
+
+        def note(kind: str) -> None:
+            if track:
+                from kustgen.kustomize import plugins
+                plugins.note_transformation(ctx, ra.resources, kust.path, ldr, kind, None)
+
         # patchesStrategicMerge
         for i, entry in enumerate(kust.get("patchesStrategicMerge") or []):
             for patch in self._load_patch_entry(ldr, kust, entry, "patchesStrategicMerge", i):
@@ -364,20 +375,26 @@ class BuildSession:
                                       "it to 'patches' with a target" % i, where,
                                       kust.line_of("patchesStrategicMerge", i))
                 ra.resources = P.patch_without_target(ra.resources, patch, schema)
+        if kust.get("patchesStrategicMerge"):
+            note("PatchStrategicMergeTransformer")
         # patches
         for i, entry in enumerate(kust.get("patches") or []):
             self._apply_patch_entry(ldr, kust, ra, entry, i, schema)
+            note("PatchTransformer")
         # namespace
         if kust.namespace:
             namespace.apply_namespace(ra.resources, kust.namespace, tc.namespace,
                                       origin=org("namespace"))
+            note("NamespaceTransformer")
         # prefix, suffix
         if kust.name_prefix or "namePrefix" in kust.raw:
             prefix_suffix.apply_prefix_suffix(ra.resources, kust.name_prefix, "", tc.name_prefix,
                                               origin=org("namePrefix"))
+            note("PrefixTransformer")
         if kust.name_suffix or "nameSuffix" in kust.raw:
             prefix_suffix.apply_prefix_suffix(ra.resources, "", kust.name_suffix, tc.name_suffix,
                                               origin=org("nameSuffix"))
+            note("SuffixTransformer")
         # labels, commonLabels
         for i, lab in enumerate(kust.labels):
             pairs = {str(k): "" if v is None else str(v) for k, v in (lab.get("pairs") or {}).items()}
@@ -389,12 +406,16 @@ class BuildSession:
                     fss = FS.merge_fieldspecs(fss, tc.template_labels)
                 fss = FS.merge_fieldspecs(fss, (FS.FieldSpec(path="metadata/labels", create=True),))
             labels.apply_labels(ra.resources, pairs, fss, origin=org("labels", i))
+            note("LabelTransformer")
         if kust.common_labels:
             labels.apply_labels(ra.resources, kust.common_labels, tc.common_labels,
                                 origin=org("commonLabels"))
+        if kust.labels or "commonLabels" in kust.raw:
+            note("LabelTransformer")
         if kust.common_annotations:
             labels.apply_annotations(ra.resources, kust.common_annotations, tc.common_annotations,
                                      origin=org("commonAnnotations"))
+            note("AnnotationsTransformer")
         # patchesJson6902
         for i, entry in enumerate(kust.get("patchesJson6902") or []):
             if not isinstance(entry, dict) or not entry.get("target"):
@@ -405,23 +426,29 @@ class BuildSession:
                     raise RenderError("patchesJson6902 entry %d is not a list of JSON patch "
                                       "operations" % i, where, kust.line_of("patchesJson6902", i))
                 ra.resources = P.patch_with_target(ra.resources, patch, entry["target"], schema)
+            note("PatchJson6902Transformer")
         # replicas
         for i, rep in enumerate(kust.replicas):
             replicas.apply_replicas(ra.resources, str(rep.get("name") or ""), rep.get("count"),
                                     tc.replicas, origin=org("replicas", i))
+            note("ReplicaCountTransformer")
         # images
         for i, im in enumerate(kust.images):
             images.apply_image(ra.resources, im, tc.images, origin=org("images", i))
+            note("ImageTagTransformer")
         # replacements
         reps = self._load_replacements(ldr, kust, kust.get("replacements") or [])
         if reps:
             from kustgen.kustomize.filters.replacements import apply_replacements
             apply_replacements(ra.resources, reps, where)
+            note("ReplacementTransformer")
         # transformers: plugin configs, in order
         for cfg, cwhere, cfile in self._plugin_configs(ctx, ldr, kust, "transformers"):
             self._run_transformer_plugin(ctx, ldr, kust, ra, cfg, cwhere, cfile)
-        if "transformerAnnotations" in ctx.build_metadata:
-            pass
+            if track:
+                from kustgen.kustomize import plugins
+                plugins.note_transformation(ctx, ra.resources, cfile, ldr, str(cfg.get("kind")),
+                                            (cfg.get("metadata") or {}).get("name"))
 
     def _load_replacements(self, ldr: Loader, kust: Kustomization, entries: list) -> list:
         out = []

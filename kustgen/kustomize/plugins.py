@@ -175,3 +175,36 @@ def _configured_text(ctx, cfile, ldr, cfg, kind, with_name: bool) -> str:
 
 def add_generator_origin(ctx, r: Resource, kust, ldr, kind: str) -> None:
     _set_origin_text(r, _configured_text(ctx, kust.path, ldr, {}, kind, with_name=False))
+
+
+TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations"
+
+
+def note_transformation(ctx, resources, cfile, ldr, kind: str, name) -> None:
+    """buildMetadata transformerAnnotations: remember each transformer run over a resource."""
+    path = cfile if os.path.isabs(cfile) else os.path.join(ldr.root, cfile)
+    entry = (os.path.relpath(path, _top_root(ctx)), kind, name or "")
+    for r in resources:
+        r.extra.setdefault("transformations", []).append(entry)
+
+
+def finish_transformations(resources) -> None:
+    for r in resources:
+        ts = r.extra.get("transformations") or []
+        if ORIGIN_ANNOTATION not in r.annotations():
+            # Kustomize records the first transformer of a resource without an origin as
+            # its origin (dropped at the end unless originAnnotations are asked for).
+            ts = ts[1:]
+        if not ts:
+            continue
+        lines = []
+        for path, kind, name in ts:
+            lines += ["- configuredIn: %s" % path, "  configuredBy:", "    apiVersion: builtin",
+                      "    kind: %s" % kind]
+            if name:
+                lines.append("    name: %s" % name)
+        ann = r.metadata.get("annotations")
+        if not isinstance(ann, dict):
+            ann = {}
+            r.metadata["annotations"] = ann
+        ann[TRANSFORMATIONS_ANNOTATION] = "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ from kustgen.kustomize.generators.common import base_object, collect_pairs, merg
 def encode_base64_lines(b: bytes) -> str:
     """Kustomize writes binaryData as base64 in lines of 70 characters."""
     s = base64.b64encode(b).decode("ascii")
-    if len(s) <= 70:
+    if len(s) < 70:
         return s
     return "".join(s[i:i + 70] + "\n" for i in range(0, len(s), 70))
 

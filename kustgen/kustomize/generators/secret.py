@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-
+from kustgen.kustomize.generators.configmap import encode_base64_lines
 from kustgen.model import Origin, Resource
 from kustgen.kustomize.generators.common import base_object, collect_pairs, merge_options
 
@@ -14,7 +13,7 @@ def generate_secret(loader, args: dict, global_opts: dict | None, origin: Origin
     data: dict[str, str] = {}
     for k, v in collect_pairs(loader, args, "Secret"):
         b = v if isinstance(v, bytes) else v.encode("utf-8")
-        data[k] = base64.b64encode(b).decode("ascii")
+        data[k] = encode_base64_lines(b)
     obj["type"] = str(args.get("type") or "Opaque")
     if data:
         obj["data"] = data

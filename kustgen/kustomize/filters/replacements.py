@@ -1,0 +1,479 @@
+"""The ``replacements`` transformer, as Kustomize v5.5 runs it.
+
+Each replacement reads one value from exactly one *source* resource and writes it into
+fields of every *target* resource:
+
+* Source and target selectors compare group/version/kind/name/namespace exactly (no
+  regexes); a resource is selected when its current id *or any previous id* (before
+  prefixes, suffixes, namespace changes) matches. A namespace of ``default`` and no namespace
+  are the same; cluster-scoped kinds get no special treatment here (kubectl kustomize
+  selects a ClusterRole with ``namespace: default``).
+* Targets may also use ``labelSelector``/``annotationSelector`` (Kubernetes syntax), and
+  ``reject`` entries: a resource is rejected when any of its ids matches a reject's id part,
+  or its labels/annotations match a reject's label/annotation part.
+* The source path is walked with kyaml's PathGetter and the target paths with its
+  PathMatcher (``[k=v]`` is an unanchored regex there, ``*`` visits every list entry); see
+  :mod:`kustgen.kustomize.fieldpath`. Every selected target must have every field path
+  (unless ``create: true``), otherwise the build fails.
+* Writing into an existing scalar copies only the *text* of the source, so the target keeps
+  its type: ``"3"`` into ``replicas: 1`` gives ``3``, ``abc`` into it is an error, a number into a
+  string field gives a string. A created field takes the type the text resolves to
+  (``"3"`` becomes ``3``). Maps and lists replace non-scalar targets whole.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kustgen.model import RenderError, Resource, ResId, deep_copy
+from kustgen.kustomize.fieldpath import (
+    SCALAR, FieldPathError, ScalarDecodeError, Slot, Undecodable, decode_scalar, lookup,
+    match, node_kind, scalar_text, split_path, tag_of,
+)
+
+__all__ = ["apply_replacements", "parse_label_selector", "label_selector_matches"]
+
+DEFAULT_FIELD_PATH = "metadata.name"
+_ID_FIELDS = ("group", "version", "kind", "name", "namespace")
+
+
+# -- selectors -----------------------------------------------------------------------------
+
+class _IdSel:
+    """A resid.ResId used as a selector (blank parts match anything)."""
+
+    __slots__ = ("group", "version", "kind", "name", "namespace")
+
+    def __init__(self, d: dict, what: str, where: str):
+        for f in _ID_FIELDS:
+            v = d.get(f)
+            if v is None:
+                v = ""
+            if not isinstance(v, str):
+                raise RenderError("%s.%s must be a string, not %r" % (what, f, v), where)
+            setattr(self, f, v)
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f) for f in _ID_FIELDS)
+
+    def selects(self, rid: ResId) -> bool:
+        if self.name and self.name != rid.name:
+            return False
+        if self.namespace and (self.namespace or "default") != (rid.namespace or "default"):
+            return False
+        g = rid.gvk
+        if self.group and self.group != g.group:
+            return False
+        if self.version and self.version != g.version:
+            return False
+        if self.kind and self.kind != g.kind:
+            return False
+        return True
+
+    def __str__(self) -> str:
+        # kyaml's ResId.String(): Kind.version.group/name.namespace
+        return "%s.%s.%s/%s.%s" % (self.kind or "[noKind]", self.version or "[noVer]",
+                                    self.group or "[noGrp]", self.name or "[noName]",
+                                    self.namespace or "[noNs]")
+
+
+def _ids(res: Resource) -> list[ResId]:
+    return [res.cur_id()] + list(res.prev_ids)
+
+
+# Kubernetes label selector syntax (k8s.io/apimachinery/pkg/labels).
+
+_SPECIAL = set("!=(),<>")
+_QNAME = re.compile(r"[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?\Z")
+_DNS1123 = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
+
+
+def _tokens(s: str) -> list[str]:
+    out, i = [], 0
+    while i < len(s):
+        c = s[i]
+        if c.isspace():
+            i += 1
+            continue
+        if c in "=!" and s[i + 1:i + 2] == "=":
+            out.append(c + "=")
+            i += 2
+            continue
+        if c in _SPECIAL:
+            out.append(c)
+            i += 1
+            continue
+        j = i
+        while j < len(s) and not s[j].isspace() and s[j] not in _SPECIAL:
+            j += 1
+        out.append(s[i:j])
+        i = j
+    return out
+
+
+def _check_key(key: str) -> None:
+    prefix, _, name = key.rpartition("/")
+    ok = bool(name) and len(name) <= 63 and bool(_QNAME.match(name))
+    if "/" in key:
+        ok = ok and bool(prefix) and len(prefix) <= 253 and bool(_DNS1123.match(prefix))
+    if not ok:
+        raise ValueError("invalid label key %r: name part must consist of alphanumeric "
+                         "characters, '-', '_' or '.', and must start and end with an "
+                         "alphanumeric character" % key)
+
+
+def _check_value(v: str) -> None:
+    if v and (len(v) > 63 or not _QNAME.match(v)):
+        raise ValueError("invalid label value: %r: a valid label must be an empty string or "
+                         "consist of alphanumeric characters, '-', '_' or '.', and must start "
+                         "and end with an alphanumeric character" % v)
+
+
+def parse_label_selector(s: str) -> list[tuple[str, str, tuple]]:
+    """Parse a Kubernetes label selector -> [(key, op, values)], op one of exists, !,
+    =, !=, in, notin, gt, lt. Raises ValueError with Kubernetes' wording."""
+    toks = _tokens(s or "")
+    reqs: list[tuple[str, str, tuple]] = []
+    i = 0
+
+    def err(msg: str) -> ValueError:
+        return ValueError("unable to parse requirement: " + msg)
+
+    def at(k: int) -> str | None:
+        return toks[k] if k < len(toks) else None
+
+    while i < len(toks):
+        t = toks[i]
+        if t == "!":
+            key = at(i + 1)
+            if key is None or key in _SPECIAL or key in ("==", "!="):
+                raise err("found '%s', expected: identifier" % (key or ""))
+            try:
+                _check_key(key)
+            except ValueError as e:
+                raise err(str(e)) from None
+            reqs.append((key, "!", ()))
+            i += 2
+        elif t in _SPECIAL or t in ("==", "!="):
+            raise err("found '%s', expected: !, identifier, or 'end of string'" % t)
+        else:
+            key = t
+            try:
+                _check_key(key)
+            except ValueError as e:
+                raise err(str(e)) from None
+            op = at(i + 1)
+            if op is None or op == ",":
+                reqs.append((key, "exists", ()))
+                i += 1
+            elif op in ("=", "==", "!="):
+                v = at(i + 2)
+                if v is None or v == ",":
+                    v, i = "", i + 2
+                elif v in _SPECIAL or v in ("==", "!="):
+                    raise err("found '%s', expected: identifier" % v)
+                else:
+                    i += 3
+                try:
+                    _check_value(v)
+                except ValueError as e:
+                    raise err(str(e)) from None
+                reqs.append((key, "!=" if op == "!=" else "=", (v,)))
+            elif op in ("in", "notin"):
+                if at(i + 2) != "(":
+                    raise err("found '%s', expected: '('" % (at(i + 2) or ""))
+                j, vals, expect_val = i + 3, [], True
+                while True:
+                    x = at(j)
+                    if x is None:
+                        raise err("found '', expected: ',', or identifier")
+                    if x == ")":
+                        if expect_val and vals:
+                            vals.append("")
+                        j += 1
+                        break
+                    if x == ",":
+                        if expect_val:
+                            vals.append("")
+                        expect_val = True
+                        j += 1
+                        continue
+                    if x in _SPECIAL or not expect_val:
+                        raise err("found '%s', expected: ',', ')' or identifier" % x)
+                    vals.append(x)
+                    expect_val = False
+                    j += 1
+                for v in vals:
+                    try:
+                        _check_value(v)
+                    except ValueError as e:
+                        raise err(str(e)) from None
+                reqs.append((key, op, tuple(vals)))
+                i = j
+            elif op in ("<", ">"):
+                v = at(i + 2)
+                if v is None or not re.fullmatch(r"[+-]?[0-9]+", v):
+                    raise err("for 'Gt', 'Lt' operators, exactly one value is required "
+                              "and it must be an integer")
+                reqs.append((key, "gt" if op == ">" else "lt", (int(v),)))
+                i += 3
+            else:
+                raise err("found '%s', expected: '=', '!=', '==', 'in', notin'" % op)
+        if i < len(toks):
+            if toks[i] != ",":
+                raise ValueError("found '%s', expected: ',' or 'end of string'" % toks[i])
+            i += 1
+            if i == len(toks):
+                raise ValueError("found '', expected: identifier after ','")
+    return reqs
+
+
+def label_selector_matches(selector: str, labels: dict) -> bool:
+    """Does a Kubernetes label selector match a label (or annotation) map?"""
+    labels = {str(k): scalar_text(v) for k, v in (labels or {}).items()}
+    for key, op, vals in parse_label_selector(selector):
+        has = key in labels
+        v = labels.get(key)
+        if op == "exists" and not has:
+            return False
+        if op == "!" and has:
+            return False
+        if op in ("=", "in") and (not has or v not in vals):
+            return False
+        if op in ("!=", "notin") and has and v in vals:
+            return False
+        if op in ("gt", "lt"):
+            try:
+                n = int(v) if has else None
+            except ValueError:
+                n = None
+            if n is None or (op == "gt" and not n > vals[0]) or (op == "lt" and not n < vals[0]):
+                return False
+    return True
+
+
+def _selector_matches(sel: dict, res: Resource, where: str) -> bool:
+    """Both the label and the annotation selector of ``sel`` match ``res``."""
+    for field, values in (("annotationSelector", res.annotations()),
+                          ("labelSelector", res.labels())):
+        s = sel.get(field) or ""
+        if not isinstance(s, str):
+            raise RenderError("%s must be a string" % field, where)
+        try:
+            if not label_selector_matches(s, values):
+                return False
+        except ValueError as e:
+            raise RenderError(str(e), where) from None
+    return True
+
+
+# -- values --------------------------------------------------------------------------------
+
+class _Value:
+    """The replacement value: a YAML node's kind, tag and text, plus the JSON-like data it
+    came from (so maps, lists and unmodified scalars copy exactly)."""
+
+    __slots__ = ("data", "kind", "tag", "text", "refined")
+
+    def __init__(self, data: Any):
+        self.data = data
+        self.kind = node_kind(data)
+        self.tag = tag_of(data) if self.kind == SCALAR else ""
+        self.text = scalar_text(data) if self.kind == SCALAR else ""
+        self.refined = False
+
+    def with_text(self, text: str) -> "_Value":
+        v = _Value(self.data)
+        v.text = text
+        v.refined = True
+        return v
+
+    def materialize(self) -> Any:
+        """The node itself (for non-scalar targets)."""
+        if self.kind != SCALAR or not self.refined:
+            return deep_copy(self.data)
+        return decode_scalar(self.tag, self.text)
+
+
+def _first_undecodable(v: Any) -> Undecodable | None:
+    if isinstance(v, Undecodable):
+        return v
+    if isinstance(v, dict):
+        v = v.values()
+    elif not isinstance(v, list):
+        return None
+    for x in v:
+        u = _first_undecodable(x)
+        if u is not None:
+            return u
+    return None
+
+
+def _options(d: Any, what: str, where: str) -> tuple[str, int, bool]:
+    if d is None:
+        return "", 0, False
+    if not isinstance(d, dict):
+        raise RenderError("%s.options must be a map" % what, where)
+    delim = d.get("delimiter") or ""
+    index = d.get("index") or 0
+    create = d.get("create") or False
+    if not isinstance(delim, str):
+        raise RenderError("%s.options.delimiter must be a string" % what, where)
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise RenderError("%s.options.index must be an integer" % what, where)
+    if not isinstance(create, bool):
+        raise RenderError("%s.options.create must be true or false" % what, where)
+    return delim, index, create
+
+
+def _options_str(delim: str, index: int, create: bool) -> str:
+    if not delim and not create:
+        return ""
+    return "%s(%d), create=%s" % (delim, index, "true" if create else "false")
+
+
+# -- the transformer -------------------------------------------------------------------------
+
+def _get_value(resources: list[Resource], source: dict, where: str) -> _Value:
+    sel = _IdSel(source, "source", where)
+    fp = source.get("fieldPath") or ""
+    if not isinstance(fp, str):
+        raise RenderError("source.fieldPath must be a string", where)
+    delim, index, create = _options(source.get("options"), "source", where)
+    desc = str(sel)
+    if fp:
+        desc += ":" + fp
+    o = _options_str(delim, index, create)
+    if o:
+        desc += ":" + o
+
+    found = None
+    for res in resources:
+        if any(sel.selects(i) for i in _ids(res)):
+            if found is not None:
+                raise RenderError("multiple matches for selector %s" % desc, where)
+            found = res
+    if found is None:
+        raise RenderError("nothing selected by %s" % desc, where)
+
+    fp = fp or DEFAULT_FIELD_PATH
+    try:
+        ok, node = lookup(found.obj, split_path(fp))
+    except FieldPathError as e:
+        raise RenderError("error looking up replacement source: %s" % e, where) from None
+    if not ok or node is None or node == {} or node == []:
+        raise RenderError("fieldPath `%s` is missing for replacement source %s" % (fp, sel),
+                          where)
+    value = _Value(node)
+    if not delim:
+        return value
+    if value.kind != SCALAR:
+        raise RenderError("delimiter option can only be used with scalar nodes", where)
+    parts = value.text.split(delim)
+    if index >= len(parts) or index < 0:
+        raise RenderError("options.index %d is out of bounds for value %s"
+                          % (index, value.text), where)
+    return value.with_text(parts[index])
+
+
+def _set(slot: Slot, value: _Value, delim: str, index: int, res: Resource, fp: str,
+         where: str) -> None:
+    target = slot.get()
+    scalar_target = slot.created or node_kind(target) == SCALAR
+    if delim:
+        if not scalar_target:
+            raise RenderError("delimiter option can only be used with scalar nodes", where)
+        tv = ("" if slot.created else scalar_text(target)).split(delim)  # created: no text
+        if index < 0:
+            tv.insert(0, value.text)
+        elif index >= len(tv):
+            tv.append(value.text)
+        else:
+            tv[index] = value.text
+        value = value.with_text(delim.join(tv))
+    if slot.detached:
+        return
+    tag = value.tag
+    if scalar_target:
+        # only the text is copied: the target keeps its tag (none, if just created)
+        tag = "" if slot.tagless else tag_of(target)
+    try:
+        new = decode_scalar(tag, value.text) if scalar_target else value.materialize()
+    except ScalarDecodeError as e:
+        # Kustomize fails later, when it next turns the resource into JSON; until then a
+        # later replacement may still overwrite the field.
+        new = Undecodable(value.text, tag, "replacement target %s field %r: yaml: %s"
+                          % (res.cur_id(), fp, e))
+    slot.set(new)
+
+
+def _apply_target(resources: list[Resource], value: _Value, t: dict, where: str) -> None:
+    if not isinstance(t, dict) or t.get("select") is None:
+        raise RenderError("target must specify resources to select", where)
+    select = t["select"]
+    if not isinstance(select, dict):
+        raise RenderError("target select must be a map", where)
+    sel = _IdSel(select, "select", where)
+    rejects = t.get("reject") or []
+    if not isinstance(rejects, list) or not all(isinstance(r, dict) or r is None
+                                                for r in rejects):
+        raise RenderError("target reject must be a list of selectors", where)
+    rejects = [r for r in rejects if r]
+    reject_ids = [_IdSel(r, "reject", where) for r in rejects]
+    reject_ids = [r for r in reject_ids if not r.is_empty()]
+    reject_sels = [r for r in rejects if r.get("labelSelector") or r.get("annotationSelector")]
+    paths = t.get("fieldPaths") or [DEFAULT_FIELD_PATH]
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise RenderError("target fieldPaths must be a list of strings", where)
+    delim, index, create = _options(t.get("options"), "target", where)
+
+    for res in resources:
+        if not _selector_matches(select, res, where):
+            continue
+        if any(_selector_matches(r, res, where) for r in reject_sels):
+            continue
+        ids = _ids(res)
+        if not any(sel.selects(i) for i in ids):
+            continue
+        if any(r.selects(i) for r in reject_ids for i in ids):
+            continue
+        for fp in paths:
+            what = "find or create" if create else "find"
+            try:
+                slots = match(res.obj, split_path(fp), value.kind if create else None)
+            except FieldPathError as e:
+                raise RenderError('unable to %s field "%s" in replacement target: %s'
+                                  % (what, fp, str(e).rstrip("\n")), where) from None
+            if not slots:
+                raise RenderError('unable to %s field "%s" in replacement target' % (what, fp),
+                                  where)
+            for slot in slots:
+                _set(slot, value, delim, index, res, fp, where)
+
+
+def apply_replacements(resources: list[Resource], replacements: list[dict], where: str) -> None:
+    """Run Kustomize's replacements over ``resources`` (in place, in order).
+
+    ``replacements`` are the entries of a kustomization's ``replacements:`` with any
+    ``path:`` entries already loaded (each a ``{source, targets}`` map). ``where`` (the
+    kustomization file) locates errors.
+    """
+    for r in replacements:
+        if not isinstance(r, dict):
+            raise RenderError("a replacement must be a map with source and targets", where)
+        source, targets = r.get("source"), r.get("targets")
+        if not source or not targets:
+            raise RenderError("replacements must specify a source and at least one target",
+                              where)
+        if not isinstance(source, dict):
+            raise RenderError("replacement source must be a map", where)
+        if not isinstance(targets, list):
+            raise RenderError("replacement targets must be a list", where)
+        value = _get_value(resources, source, where)
+        for t in targets:
+            _apply_target(resources, value, t, where)
+    for res in resources:
+        u = _first_undecodable(res.obj)
+        if u is not None:
+            raise RenderError(u.error, where)
