@@ -105,3 +105,52 @@ def output_name(path: str) -> str:
             pass
     p = p.replace(os.sep, "_").strip("_.") or "root"
     return p + ".yaml"
+
+
+def _dotted(path: tuple) -> str:
+    out = ""
+    for p in path:
+        if isinstance(p, int):
+            out += "[%d]" % p
+        elif any(c in str(p) for c in "./[] "):
+            out += "[%s]" % p
+        else:
+            out += ("." if out else "") + str(p)
+    return out
+
+
+def provenance(resource) -> list[tuple[str, str]]:
+    """Where a rendered resource and its transformed fields came from:
+    [("", "base/bucket.yaml:3"), ("metadata.name", "overlays/dev/kustomization.yaml:4 (namePrefix)"), ...]."""
+    from kustgen.kustomize.loader import display_path
+    out = []
+    o = resource.origin
+    if o is not None:
+        out.append(("", _fmt_origin(o, display_path)))
+    for path, fo in sorted(resource.field_origins.items(), key=lambda kv: [str(x) for x in kv[0]]):
+        out.append((_dotted(path), _fmt_origin(fo, display_path)))
+    return out
+
+
+def _fmt_origin(o, display_path) -> str:
+    s = display_path(o.file)
+    if o.line:
+        s += ":%d" % o.line
+    if o.via:
+        s += " (%s)" % o.via
+    return s
+
+
+def render_with_origins(resources) -> str:
+    """The rendered stream with `# source:` / `# set by:` comments before each document."""
+    from kustgen import yamlio
+    docs = []
+    for r in resources:
+        lines = []
+        for path, where in provenance(r):
+            if not path:
+                lines.append("# source: %s" % where)
+            else:
+                lines.append("# %s: %s" % (path, where))
+        docs.append("".join(l + "\n" for l in lines) + yamlio.dump(r.obj))
+    return "---\n".join(docs)

@@ -76,7 +76,7 @@ CASES = {
 def test_bad_input_is_one_line_exit_2(tmp_path, name):
     files, where, text = CASES[name]
     write(tmp_path, files)
-    p = kustgen("build", ".", cwd=tmp_path)
+    p = kustgen("build", "app" if name == "outside-root" else ".", cwd=tmp_path)
     err = p.stderr.decode("utf-8", "replace")
     assert p.returncode == 2, err
     assert "Traceback" not in err

@@ -27,8 +27,11 @@ def _atomic_write(path: str, text: str) -> None:
               help="Write the rendered YAML to FILE instead of standard output.")
 @click.option("--output-dir", type=click.Path(file_okay=False),
               help="Render every DIR into OUT/<dir with / as _>.yaml.")
+@click.option("--origins", is_flag=True,
+              help="Precede each resource with comments naming the file:line it came from "
+                   "and the file:line that set each transformed or patched field.")
 @click.option("-v", "--verbose", is_flag=True, help="Say which engine rendered what.")
-def build(dirs, engine, reorder, output, output_dir, verbose):
+def build(dirs, engine, reorder, output, output_dir, origins, verbose):
     """Render kustomization DIR(s) like `kustomize build`."""
     from kustgen import api
     if len(dirs) > 1 and not output_dir:
@@ -42,9 +45,11 @@ def build(dirs, engine, reorder, output, output_dir, verbose):
             if verbose:
                 click.echo(n, err=True)
         if r.error is not None:
-            click.echo("error: %s" % r.error, err=True)
+            click.echo("error: %s" % " ".join(str(r.error).split("\n")), err=True)
             rc = 2
             continue
+        if origins and r.engine == "embedded":
+            r.text = api.render_with_origins(r.resources)
         if verbose and r.engine == "embedded":
             click.echo("%s: rendered %d resources with the embedded engine"
                        % (r.path, len(r.resources)), err=True)

@@ -520,15 +520,16 @@ class Slot:
       attached to nothing and setting it changes nothing.
     """
 
-    __slots__ = ("container", "key", "created", "tagless", "detached")
+    __slots__ = ("container", "key", "created", "tagless", "detached", "path")
 
     def __init__(self, container, key, created: bool = False, detached: bool = False,
-                 tagless: bool = False):
+                 tagless: bool = False, path: tuple = ()):
         self.container = container
         self.key = key
         self.created = created
         self.tagless = tagless or created
         self.detached = detached
+        self.path = path  # keys from the root object (list indexes as ints)
 
     def get(self) -> Any:
         if self.created:
@@ -586,6 +587,11 @@ class _Matcher:
         self.create = create
         self.tagless: set[tuple[int, Any]] = set()  # (id(container), key) of untagged nodes
 
+    @staticmethod
+    def _child(slot: Slot, container, key, **kw) -> Slot:
+        kw.setdefault("detached", slot.detached)
+        return Slot(container, key, path=slot.path + (key,), **kw)
+
     def walk(self, slot: Slot, node: Any, parts: list[str], out: list[Slot]) -> None:
         if not parts:
             if (id(slot.container), slot.key) in self.tagless:
@@ -599,7 +605,7 @@ class _Matcher:
             self._seq(slot, node, parts, out)
         elif part == "*":
             for i, elem in enumerate(list(_elements(node))):
-                self.walk(Slot(node, i, detached=slot.detached), elem, parts[1:], out)
+                self.walk(self._child(slot, node, i), elem, parts[1:], out)
         else:
             self._field(slot, node, parts, out)
 
@@ -607,49 +613,41 @@ class _Matcher:
         name = parts[0]
         found, child = _get_field(node, name)
         if found:
-            self.walk(Slot(node, name, detached=slot.detached), child, parts[1:], out)
+            self.walk(self._child(slot, node, name), child, parts[1:], out)
             return
         if not self.create:
             return
         kind = _path_part_kind(parts[1] if len(parts) > 1 else None, self.create)
+        leaf = len(parts) == 1
         if node is None:
             # kyaml adds the field to the null node, which nothing ever prints
             holder = {name: _empty(kind)}
-            self.walk(Slot(holder, name, created=len(parts) == 1 and kind == SCALAR,
-                           detached=True), holder[name], parts[1:], out)
+            self.walk(self._child(slot, holder, name, created=leaf and kind == SCALAR,
+                                  detached=True), holder[name], parts[1:], out)
             return
-        if len(parts) == 1:
-            if kind == SCALAR:
-                out.append(Slot(node, name, created=True, detached=slot.detached))
-                return
-            node[name] = _empty(kind)
-            out.append(Slot(node, name, detached=slot.detached))
+        if leaf and kind == SCALAR:
+            out.append(self._child(slot, node, name, created=True))
             return
         node[name] = _empty(kind)
-        self.walk(Slot(node, name, detached=slot.detached), node[name], parts[1:], out)
+        self.walk(self._child(slot, node, name), node[name], parts[1:], out)
 
     def _index(self, slot: Slot, node: Any, parts: list[str], out: list[Slot]) -> None:
         idx = int(parts[0])
+        detached = slot.detached or node is None
         elems = _elements(node)
-        detached = slot.detached
         if node is None:
-            elems = []
-            detached = True
+            elems = []  # kyaml appends to the null node: nothing visible
         if len(elems) == idx and self.create:
             kind = _path_part_kind(parts[1] if len(parts) > 1 else None, self.create)
-            if node is None:
-                node = elems
             if kind == SCALAR and len(parts) == 1:
-                node.append(None)
-                s = Slot(node, idx, created=True, detached=detached)
-                out.append(s)
+                elems.append(None)
+                out.append(self._child(slot, elems, idx, created=True, detached=detached))
                 return
-            node.append(_empty(kind))
-            elems = node
+            elems.append(_empty(kind))
         if len(elems) < idx + 1:
             raise FieldPathError("index %d specified but only %d elements found"
                                  % (idx, len(elems)))
-        self.walk(Slot(elems, idx, detached=detached), elems[idx], parts[1:], out)
+        self.walk(self._child(slot, elems, idx, detached=detached), elems[idx], parts[1:], out)
 
     def _seq(self, slot: Slot, node: Any, parts: list[str], out: list[Slot],
              retried: bool = False) -> None:
@@ -661,22 +659,23 @@ class _Matcher:
         for i, elem in enumerate(list(elems)):
             if field == "":
                 if rx.search(yaml_text(elem).strip()):
-                    self.walk(Slot(elems, i, detached=detached), elem, [], out)
+                    self.walk(self._child(slot, elems, i, detached=detached), elem, [], out)
                 continue
             if not isinstance(elem, dict) or field not in elem:
                 continue
             if rx.search(yaml_text(elem[field]).strip()):
-                self.walk(Slot(elems, i, detached=detached), elem, parts[1:], out)
+                self.walk(self._child(slot, elems, i, detached=detached), elem, parts[1:], out)
         if len(out) > before or not self.create:
             return
         if retried:
             raise FieldPathError("created list entry %s does not match its own selector"
                                  % parts[0])
+        # kyaml appends an entry made from the selector (an untagged scalar) and searches again
         value = decode_scalar("", pattern)
         new = value if field == "" else {field: value}
         if node is None:
             node = []
-            slot = Slot(None, None, detached=True)
+            slot = Slot(None, None, detached=True, path=slot.path)
         node.append(new)
         if field == "":
             self.tagless.add((id(node), len(node) - 1))

@@ -60,12 +60,13 @@ def _str_map(v: Any, fname: str, where: str) -> dict[str, str]:
                           where)
     out = {}
     for k, x in v.items():
-        if isinstance(x, (dict, list)):
-            raise RenderError("invalid Kustomization: field %s.%s: expected a string" % (fname, k),
-                              where)
-        if isinstance(x, bool):
-            x = "true" if x else "false"
-        out[str(k)] = "" if x is None else str(x)
+        if x is not None and not isinstance(x, str):
+            what = "bool" if isinstance(x, bool) else "number" if isinstance(
+                x, (int, float)) else "object"
+            raise RenderError("invalid Kustomization: json: cannot unmarshal %s into Go struct "
+                              "field Kustomization.%s of type string (quote the value of %s.%s)"
+                              % (what, fname, fname, k), where)
+        out[str(k)] = "" if x is None else x
     return out
 
 
@@ -103,20 +104,29 @@ class Kustomization:
     def configurations(self) -> list[str]:
         return _str_list(self.raw.get("configurations"), "configurations", self.path)
 
+    def _string(self, name: str) -> str:
+        v = self.raw.get(name)
+        if v is None:
+            return ""
+        if not isinstance(v, str):
+            what = "bool" if isinstance(v, bool) else "number" if isinstance(
+                v, (int, float)) else "object"
+            raise RenderError("invalid Kustomization: json: cannot unmarshal %s into Go struct "
+                              "field Kustomization.%s of type string (quote the value)"
+                              % (what, name), self.path, self.line_of(name))
+        return v
+
     @property
     def name_prefix(self) -> str:
-        v = self.raw.get("namePrefix")
-        return "" if v is None else str(v)
+        return self._string("namePrefix")
 
     @property
     def name_suffix(self) -> str:
-        v = self.raw.get("nameSuffix")
-        return "" if v is None else str(v)
+        return self._string("nameSuffix")
 
     @property
     def namespace(self) -> str:
-        v = self.raw.get("namespace")
-        return "" if v is None else str(v)
+        return self._string("namespace")
 
     @property
     def common_labels(self) -> dict[str, str]:

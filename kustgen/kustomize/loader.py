@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import yaml
+
 from kustgen.fs import DiskFS, FileSystem
 from kustgen.model import LoadError, Origin, Resource, YamlError, deep_copy
 from kustgen.kustomize.kustomization import KUSTOMIZATION_FILE_NAMES, Kustomization, parse_kustomization
@@ -48,7 +50,7 @@ def display_path(path: str) -> str:
         rel = os.path.relpath(path)
     except ValueError:
         return path
-    return path if rel.startswith("..") else rel
+    return path if rel.count("..") > 3 else rel
 
 
 class Loader:
@@ -99,13 +101,8 @@ class Loader:
         cached = self.cache._kust.get(kpath)
         if cached is not None:
             return cached
-        docs = self.cache.docs(kpath)
-        if len(docs) > 1:
-            raise LoadError("a kustomization file must hold one YAML document, found %d" % len(docs),
-                            kpath, docs[1].line)
-        doc = docs[0] if docs else None
-        k = parse_kustomization(deep_copy(doc.data) if doc else {}, kpath,
-                                doc.positions if doc else None)
+        data, positions = load_kustomization_yaml(self.cache.read(kpath), kpath)
+        k = parse_kustomization(data, kpath, positions)
         self.cache._kust[kpath] = k
         return k
 
@@ -139,6 +136,56 @@ class Loader:
     def resources_from_file(self, rel: str) -> list[Resource]:
         path = self.resolve(rel)
         return resources_from_docs(self.cache.docs(path), path)
+
+
+class _K8sYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """How Kustomize reads kustomization files (sigs.k8s.io/yaml, YAML 1.1 scalars, a
+    repeated key: the last one wins); timestamps stay strings."""
+
+
+_K8sYamlLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def load_kustomization_yaml(raw: bytes, path: str) -> tuple[Any, dict]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise YamlError("invalid UTF-8 (byte 0x%02x at offset %d): save the file as UTF-8"
+                        % (raw[e.start], e.start), path, line) from None
+    try:
+        loader = _K8sYamlLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return {}, {}
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        msg = " ".join(str(x) for x in (e.problem, e.context) if x)
+        raise YamlError("invalid YAML: %s" % msg, path, mark.line + 1 if mark else None,
+                        mark.column + 1 if mark else None) from None
+    except yaml.YAMLError as e:
+        raise YamlError("invalid YAML: %s" % " ".join(str(e).split()), path) from None
+    positions: dict = {}
+    stack = [((), node)]
+    while stack:
+        p, n = stack.pop()
+        if isinstance(n, yaml.MappingNode):
+            for kn, vn in n.value:
+                kp = p + (kn.value,)
+                positions.setdefault(kp, (kn.start_mark.line + 1, kn.start_mark.column + 1))
+                stack.append((kp, vn))
+        elif isinstance(n, yaml.SequenceNode):
+            for i, vn in enumerate(n.value):
+                ip = p + (i,)
+                positions[ip] = (vn.start_mark.line + 1, vn.start_mark.column + 1)
+                stack.append((ip, vn))
+    return data, positions
 
 
 def resources_from_docs(docs: list, path: str) -> list[Resource]:

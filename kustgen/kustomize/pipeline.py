@@ -30,7 +30,7 @@ from kustgen.kustomize.generators.configmap import generate_configmap
 from kustgen.kustomize.generators.secret import generate_secret
 from kustgen.kustomize.kustomization import COMPONENT_KIND, Kustomization
 from kustgen.kustomize.loader import FileCache, Loader, display_path, resources_from_docs
-from kustgen.kustomize.resid import id_equals
+from kustgen.kustomize.resid import id_equals, id_key
 from kustgen.kustomize import sort as S
 from kustgen import yamlio
 
@@ -44,17 +44,22 @@ TransformerConfig = FS.TransformerConfig
 @dataclass
 class Accumulator:
     resources: list = field(default_factory=list)
+    keys: Any = None   # id keys of resources during one batch of appends (reset before)
     config: Any = field(default_factory=lambda: FS.TransformerConfig())
     vars: list = field(default_factory=list)
 
     def copy(self) -> "Accumulator":
-        return Accumulator([r.copy() for r in self.resources], self.config, list(self.vars))
+        return Accumulator([r.copy() for r in self.resources], None, self.config, list(self.vars))
 
 
 def _append(ra: Accumulator, res: Resource) -> None:
     cid = res.cur_id()
-    for r in ra.resources:
-        if id_equals(r.cur_id(), cid):
+    keys = ra.keys
+    if keys is None:
+        keys = ra.keys = {id_key(r.cur_id()) for r in ra.resources}
+    k = id_key(cid)
+    if k in keys:
+        if True:
             o = res.origin
             raise RenderError("may not add resource with an already registered id: %s" % (cid,),
                               o.file if o else None, o.line if o else None)
@@ -281,6 +286,7 @@ class BuildSession:
     def _accumulate_resources(self, ctx, ldr: Loader, kust: Kustomization,
                               ra: Accumulator) -> Accumulator:
         for i, rel in enumerate(kust.resources):
+            ra.keys = None
             line = kust.line_of("resources", i)
             p = os.path.normpath(os.path.join(ldr.root, rel))
             if ldr.fs.is_file(p):
@@ -337,6 +343,7 @@ class BuildSession:
 
     def _merge_accumulator(self, ra: Accumulator, sub_ra: Accumulator, kust, sub, line, what):
         """MergeAccumulator: append resources, merge configs, merge the var set."""
+        ra.keys = None
         for r in sub_ra.resources:
             try:
                 _append(ra, r)
@@ -397,7 +404,8 @@ class BuildSession:
             note("SuffixTransformer")
         # labels, commonLabels
         for i, lab in enumerate(kust.labels):
-            pairs = {str(k): "" if v is None else str(v) for k, v in (lab.get("pairs") or {}).items()}
+            from kustgen.kustomize.kustomization import _str_map
+            pairs = _str_map(lab.get("pairs"), "labels.pairs", kust.path)
             fss = FS.merge_fieldspecs(FS.parse_fieldspecs(lab.get("fields") or []), tc.labels)
             if lab.get("includeSelectors"):
                 fss = FS.merge_fieldspecs(fss, tc.common_labels)
@@ -474,16 +482,17 @@ class BuildSession:
                 rel = text.strip()
                 try:
                     docs = ldr.docs(rel)
+                    raw = ldr.read(rel).decode("utf-8", "replace")
                 except LoadError as e:
                     raise RenderError(e.message, kust.path, line) from None
-                return P.decode_patches(docs, os.path.join(ldr.root, rel))
+                return P.decode_patches(docs, os.path.join(ldr.root, rel), text=raw)
             if "\n" not in text.strip() and not text.strip().startswith(("{", "[")):
                 try:
                     ldr.resolve(text.strip())
                 except LoadError as e:
                     raise RenderError("%s: %s" % (fld, e.message), kust.path, line) from None
             docs = yamlio.load_documents(text, kust.path)
-            return P.decode_patches(docs, kust.path, line)
+            return P.decode_patches(docs, kust.path, line, text=text)
         if not isinstance(entry, dict):
             raise RenderError("%s entry %d must be a path or a map" % (fld, i), kust.path, line)
         path, text = entry.get("path"), entry.get("patch")
@@ -492,9 +501,10 @@ class BuildSession:
         if path:
             try:
                 docs = ldr.docs(str(path))
+                raw = ldr.read(str(path)).decode("utf-8", "replace")
             except LoadError as e:
                 raise RenderError(e.message, kust.path, line) from None
-            return P.decode_patches(docs, os.path.join(ldr.root, str(path)))
+            return P.decode_patches(docs, os.path.join(ldr.root, str(path)), text=raw)
         if text is None or str(text).strip() == "":
             raise RenderError("must specify one of patch and path", kust.path, line)
         if isinstance(text, (dict, list)):
@@ -502,7 +512,7 @@ class BuildSession:
             d = Document(text, kust.path, 0, line, {})
             return P.decode_patches([d], kust.path)
         docs = yamlio.load_documents(str(text), kust.path)
-        return P.decode_patches(docs, kust.path, line)
+        return P.decode_patches(docs, kust.path, line, text=str(text))
 
     def _apply_patch_entry(self, ldr, kust, ra, entry, i, schema):
         if not isinstance(entry, dict):

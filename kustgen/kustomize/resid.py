@@ -63,3 +63,10 @@ def anchored(pattern: str) -> re.Pattern:
 def _go_regex(p: str) -> str:
     # Go's RE2 and Python's re agree on the syntax selectors use in practice.
     return p
+
+
+def id_key(rid: ResId) -> tuple:
+    """A hashable key under which ids that Kustomize considers equal collide."""
+    if is_cluster_scoped(rid.gvk):
+        return (rid.gvk, rid.name, "")
+    return (rid.gvk, rid.name, rid.namespace or "default")

@@ -42,7 +42,7 @@ _SPACE_NEAR_BREAK_RE = re.compile(" [\u2028\u2029]|[\u2028\u2029] ")
 _COLON_RE = re.compile(".:(?:[ \t]|\\Z)", re.S)
 _HASH_RE = re.compile("[ \t\r\n\x85\u2028\u2029\x00]#")
 _LSPS_RE = re.compile("[\u2028\u2029]")
-_DQ_ESC_RE = re.compile("[^\x20\x21\x23-\x5b\x5d-\x7e%s]" % _NB)
+_DQ_ESC_RE = re.compile("[^ !#-\\[\\]-~%s]" % _NB)
 _DQ_ESCAPES = {
     "\x00": "\\0", "\x07": "\\a", "\x08": "\\b", "\t": "\\t", "\n": "\\n", "\x0b": "\\v",
     "\x0c": "\\f", "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\", "\x85": "\\N",
@@ -236,6 +236,90 @@ def _write_str(s: str, indent: int, col: int, out: list, lead: str) -> bool:
 
 _KEY_CACHE: dict = {}
 
+# Key order: go-yaml's keyList.Less (sorter.go). It compares at the first differing rune:
+# letters by code point, a non-letter before a letter, otherwise the digit runs starting
+# there numerically. For keys made of ASCII letters and the characters from space to '/'
+# that is plain code point order, which sorted() does in C.
+_SIMPLE_KEYS_RE = re.compile("[A-Za-z\x20-\x2f]*\\Z")
+_MASK64 = (1 << 64) - 1
+
+
+def _go_int64(v: int) -> int:
+    v &= _MASK64
+    return v - (1 << 64) if v >> 63 else v
+
+
+def _is_digit(c: str) -> bool:
+    return "0" <= c <= "9" or (c > "\x7f" and c.isdecimal())
+
+
+def _go_key_cmp(a: str, b: str) -> int:
+    """-1/0/1 from go-yaml's keyList.Less(a, b) / Less(b, a)."""
+    if _go_less(a, b):
+        return -1
+    if _go_less(b, a):
+        return 1
+    return 0
+
+
+def _go_less(a: str, b: str) -> bool:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    if i == n:
+        return len(a) < len(b)
+    ca, cb = a[i], b[i]
+    al, bl = ca.isalpha(), cb.isalpha()
+    if al and bl:
+        return ca < cb
+    if al or bl:
+        return bl
+    an = bn = 0
+    if ca == "0" or cb == "0":
+        j = i - 1
+        while j >= 0 and _is_digit(a[j]):
+            if a[j] != "0":
+                an = bn = 1
+                break
+            j -= 1
+    ai = i
+    while ai < len(a) and _is_digit(a[ai]):
+        an = _go_int64(an * 10 + ord(a[ai]) - 48)
+        ai += 1
+    bi = i
+    while bi < len(b) and _is_digit(b[bi]):
+        bn = _go_int64(bn * 10 + ord(b[bi]) - 48)
+        bi += 1
+    if an != bn:
+        return an < bn
+    if ai != bi:
+        return ai < bi
+    return ca < cb
+
+
+_GO_KEY = __import__("functools").cmp_to_key(_go_key_cmp)
+
+
+def _sorted_keys(d: dict) -> list:
+    keys = list(d)
+    if len(keys) < 2:
+        if keys and not isinstance(keys[0], str):
+            raise TypeError("mapping keys must be strings, got %r" % (keys[0],))
+        return keys
+    simple = _SIMPLE_KEYS_RE.match
+    for k in keys:
+        if k.__class__ is not str or not simple(k):
+            break
+    else:
+        keys.sort()
+        return keys
+    for k in keys:
+        if not isinstance(k, str):
+            raise TypeError("mapping keys must be strings, got %r" % (k,))
+    keys.sort(key=_GO_KEY)
+    return keys
+
 
 def _key(k):
     """(text, simple) for a mapping key; text is None for a complex (``? ``) key."""
@@ -341,10 +425,7 @@ def _write_map(d: dict, indent: int, inline: bool, out: list, bol: bool) -> bool
     pad = " " * indent
     nlpad = "\n" + pad
     first = inline
-    try:
-        keys = sorted(d)
-    except TypeError:
-        raise TypeError("mapping keys must be strings: %r" % (list(d),)) from None
+    keys = _sorted_keys(d)
     for k in keys:
         v = d[k]
         if first:

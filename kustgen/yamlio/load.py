@@ -410,7 +410,7 @@ class _NoResolver(yaml.resolver.BaseResolver):
 
 
 try:
-    from yaml import CParser as _CParser  # type: ignore[attr-defined]
+    from yaml.cyaml import CParser as _CParser  # libyaml binding
 except ImportError:  # pragma: no cover - libyaml is normally present
     _CParser = None
 
@@ -783,7 +783,7 @@ def load_documents(data, path: str) -> list[Document]:
     try:
         return _load(src, path, _CLoader)
     except yaml.composer.ComposerError as e:
-        if "found duplicate anchor" not in str(e.problem or ""):
+        if "duplicate anchor" not in str(e):
             raise _syntax_error(e, path, src) from None
     return _load(src, path, _CRedefLoader)
 
@@ -800,9 +800,8 @@ def _load(src, path, loader_cls):
                 docs.append(Document(data, path, index, root.start_mark.line + 1, positions))
             index += 1
     except yaml.composer.ComposerError as e:
-        if loader_cls is not _CRedefLoader and loader_cls is not _PyRedefLoader \
-                and "found duplicate anchor" in str(e.problem or ""):
-            raise
+        if loader_cls is _CLoader and "duplicate anchor" in str(e):
+            raise  # load_documents retries with the redefining composer
         raise _syntax_error(e, path, src) from None
     except yaml.YAMLError as e:
         raise _syntax_error(e, path, src) from None

@@ -162,14 +162,18 @@ def _names_ns_same(cands) -> bool:
 
 def fix_name_references(resources: list[Resource], backrefs) -> None:
     org_ids = [r.org_id() for r in resources]
+    by_kind: dict[str, list[int]] = {}
+    for i, oid in enumerate(org_ids):
+        by_kind.setdefault(oid.gvk.kind, []).append(i)
+    everyone = range(len(resources))
     work: dict[int, list] = {}
     order: list[Resource] = []
     for br in backrefs:
         target = Gvk(br.group, br.version, br.kind)
         for fs in br.referrers:
-            for i, r in enumerate(resources):
-                oid = org_ids[i]
-                if not gvk_selected(oid.gvk, fs.group, fs.version, fs.kind):
+            for i in (by_kind.get(fs.kind, ()) if fs.kind else everyone):
+                r = resources[i]
+                if not gvk_selected(org_ids[i].gvk, fs.group, fs.version, fs.kind):
                     continue
                 if not has_field(r.obj, fs.path):
                     continue

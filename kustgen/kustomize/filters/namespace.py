@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kustgen.model import RenderError, Resource
 from kustgen.kustomize.fieldspec import SCALAR, apply_fieldspec, fs_applies
-from kustgen.kustomize.resid import id_equals, is_cluster_scoped
+from kustgen.kustomize.resid import id_key, is_cluster_scoped
 
 
 def apply_namespace(resources: list[Resource], namespace: str, fieldspecs, *,
@@ -51,8 +51,10 @@ def apply_namespace(resources: list[Resource], namespace: str, fieldspecs, *,
             if fs_applies(fs, r):
                 apply_fieldspec(r.obj, fs, setter, SCALAR)
     # a namespace change may collide two resources
+    seen = set()
     for r in resources:
         cid = r.cur_id()
-        n = sum(1 for o in resources if id_equals(o.cur_id(), cid))
-        if n != 1:
+        k = id_key(cid)
+        if k in seen:
             raise RenderError("namespace transformation produces ID conflict: %s" % (cid,))
+        seen.add(k)

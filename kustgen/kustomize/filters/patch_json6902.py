@@ -74,7 +74,7 @@ _V2Loader.yaml_implicit_resolvers = {}
 _V2Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
     re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False"
-                             r"|FALSE|on|On|ON|off|Off|OFF)$"),
+               r"|FALSE|on|On|ON|off|Off|OFF)$"),
     list("yYnNtTfFoO"))
 _V2Loader.add_implicit_resolver(
     "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"),
@@ -145,13 +145,12 @@ def _go_g(f: float) -> str:
         else:
             frac = m.split(".")[1]
             e = -(len(frac) - len(frac.lstrip("0")) + 1)
-    if e < -4 or e >= 21:
+    if e < -4 or e >= 6:  # Go uses precision 6 for this choice when printing shortest
         ds = digits.rstrip("0") or "0"
         s = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
         s += "e" + ("-" if e < 0 else "+") + "%02d" % abs(e)
         return ("-" if f < 0 else "") + s
-    s = go_float_json(f)
-    return s
+    return go_float_json(f)
 
 
 def _jsonable(v: Any, where: str) -> Any:
@@ -214,6 +213,8 @@ def parse_json6902(text: str, path: str) -> list[dict]:
         except yaml.YAMLError as e:
             raise RenderError("unable to parse the JSON patch as YAML: %s"
                               % str(e).replace("\n", " "), path) from None
+        except RenderError as e:  # raised by the constructors above
+            raise RenderError(e.message, path) from None
         data = _jsonable(data, path)
     if data is None or data == []:
         raise RenderError("patch appears to be empty; file=%s" % path, path)

@@ -25,11 +25,21 @@ class Patch:
         return r.cur_id()
 
 
-def decode_patches(docs: list, where: str, base_line: int = 0) -> list[Patch]:
-    """Docs from yamlio for one patch text -> Patch list (SMP docs, or one JSON 6902 list)."""
+def decode_patches(docs: list, where: str, base_line: int = 0, text: str | None = None) -> list[Patch]:
+    """Docs from yamlio for one patch text -> Patch list (SMP docs, or one JSON 6902 list).
+
+    A JSON 6902 patch is decoded again from its text the way Kustomize does (YAML 1.1
+    scalars, as sigs.k8s.io/yaml reads them), when the text is at hand."""
     data = [d for d in docs if d.data is not None]
     if len(data) == 1 and isinstance(data[0].data, list):
-        ops = data[0].data
+        if text is not None:
+            from kustgen.kustomize.filters.patch_json6902 import parse_json6902
+            try:
+                ops = parse_json6902(text, where)
+            except RenderError as e:
+                raise RenderError(e.message, where, data[0].line + base_line) from None
+        else:
+            ops = data[0].data
         for i, op in enumerate(ops):
             if not isinstance(op, dict) or "op" not in op or "path" not in op:
                 raise RenderError("JSON patch operation %d must be a map with 'op' and 'path'" % i,
@@ -107,6 +117,16 @@ def apply_json_to(res: Resource, patch: Patch) -> None:
     res.remember_id()
     try:
         res.obj = apply_json6902(res.obj, patch.ops)
+        md = res.obj.get("metadata")
+        if isinstance(md, dict) and "annotations" in md:
+            # Kustomize re-sets the annotations after a JSON patch: as strings, or not at all.
+            ann = md["annotations"]
+            if isinstance(ann, dict) and ann:
+                from kustgen.kustomize.loader import _scalar_str
+                md["annotations"] = {k: v if isinstance(v, str) else _scalar_str(v)
+                                     for k, v in ann.items()}
+            else:
+                del md["annotations"]
     except RenderError as e:
         where = patch.origin
         raise RenderError("%s (applying the JSON patch to %s)" % (e.message, res.cur_id()),

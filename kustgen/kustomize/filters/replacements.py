@@ -23,10 +23,11 @@ fields of every *target* resource:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
-from kustgen.model import RenderError, Resource, ResId, deep_copy
+from kustgen.model import Origin, RenderError, Resource, ResId, deep_copy
 from kustgen.kustomize.fieldpath import (
     SCALAR, FieldPathError, ScalarDecodeError, Slot, Undecodable, decode_scalar, lookup,
     match, node_kind, scalar_text, split_path, tag_of,
@@ -130,10 +131,19 @@ def _check_value(v: str) -> None:
                          "and end with an alphanumeric character" % v)
 
 
+@functools.lru_cache(maxsize=256)
+def _parse_cached(s: str) -> tuple:
+    return tuple(_parse(s))
+
+
 def parse_label_selector(s: str) -> list[tuple[str, str, tuple]]:
     """Parse a Kubernetes label selector -> [(key, op, values)], op one of exists, !,
     =, !=, in, notin, gt, lt. Raises ValueError with Kubernetes' wording."""
-    toks = _tokens(s or "")
+    return list(_parse_cached(s or ""))
+
+
+def _parse(s: str) -> list[tuple[str, str, tuple]]:
+    toks = _tokens(s)
     reqs: list[tuple[str, str, tuple]] = []
     i = 0
 
@@ -406,6 +416,7 @@ def _set(slot: Slot, value: _Value, delim: str, index: int, res: Resource, fp: s
         new = Undecodable(value.text, tag, "replacement target %s field %r: yaml: %s"
                           % (res.cur_id(), fp, e))
     slot.set(new)
+    res.set_origin(tuple(str(k) for k in slot.path), Origin(where, via="replacements"))
 
 
 def _apply_target(resources: list[Resource], value: _Value, t: dict, where: str) -> None:
@@ -463,7 +474,7 @@ def apply_replacements(resources: list[Resource], replacements: list[dict], wher
         if not isinstance(r, dict):
             raise RenderError("a replacement must be a map with source and targets", where)
         source, targets = r.get("source"), r.get("targets")
-        if not source or not targets:
+        if source is None or not targets:
             raise RenderError("replacements must specify a source and at least one target",
                               where)
         if not isinstance(source, dict):

@@ -1,0 +1,80 @@
+"""Every rendered resource knows its source file:line, and which file:line set each field a
+patch or transformer changed."""
+
+from __future__ import annotations
+
+import os
+
+from kustgen.kustomize.pipeline import BuildSession
+from kustgen import api
+
+
+def write(root, files):
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+
+
+FILES = {
+    "base/kustomization.yaml": "resources:\n- bucket.yaml\n",
+    "base/bucket.yaml": (
+        "# a team bucket\n"
+        "apiVersion: s3.aws.upbound.io/v1beta2\n"
+        "kind: Bucket\n"
+        "metadata:\n"
+        "  name: logs\n"
+        "spec:\n"
+        "  forProvider:\n"
+        "    region: us-east-1\n"),
+    "prod/kustomization.yaml": (
+        "resources:\n"
+        "- ../base\n"
+        "namePrefix: prod-\n"
+        "commonLabels:\n"
+        "  env: prod\n"
+        "patches:\n"
+        "- path: region.yaml\n"
+        "- target: {kind: Bucket}\n"
+        "  patch: |-\n"
+        "    - op: add\n"
+        "      path: /spec/deletionPolicy\n"
+        "      value: Orphan\n"),
+    "prod/region.yaml": (
+        "apiVersion: s3.aws.upbound.io/v1beta2\n"
+        "kind: Bucket\n"
+        "metadata:\n"
+        "  name: logs\n"
+        "spec:\n"
+        "  forProvider:\n"
+        "    region: eu-central-1\n"),
+}
+
+
+def test_resource_and_field_origins(tmp_path):
+    write(tmp_path, FILES)
+    [res] = BuildSession().build(str(tmp_path / "prod"))
+    assert res.name == "prod-logs"
+    assert res.origin.file == str(tmp_path / "base" / "bucket.yaml")
+    assert res.origin.line == 2            # the document starts after the comment
+    fo = res.field_origins
+    region = fo[("spec", "forProvider", "region")]
+    assert region.file == str(tmp_path / "prod" / "region.yaml") and region.line == 7
+    name = fo[("metadata", "name")]
+    assert name.file == str(tmp_path / "prod" / "kustomization.yaml") and name.line == 3
+    label = fo[("metadata", "labels", "env")]
+    assert label.line == 4 and label.via == "commonLabels"
+    dp = fo[("spec", "deletionPolicy")]
+    assert dp.file == str(tmp_path / "prod" / "kustomization.yaml") and "json6902" in dp.via
+
+
+def test_origins_flag_prints_comments_but_same_documents(tmp_path, monkeypatch):
+    import yaml
+    write(tmp_path, FILES)
+    monkeypatch.chdir(tmp_path)
+    plain = api.build("prod")
+    [r] = api.render(["prod"])[0].resources
+    with_origins = api.render_with_origins([r])
+    assert "# source: base/bucket.yaml:2" in with_origins
+    assert "# spec.forProvider.region: prod/region.yaml:7 (patch)" in with_origins
+    assert list(yaml.safe_load_all(with_origins)) == list(yaml.safe_load_all(plain))
