@@ -137,7 +137,7 @@ def trees(draw):
     return files
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("KUSTGEN_PROPERTY_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(trees())
 def test_random_trees_render_like_kubectl(files):
     ref = need_kubectl()

@@ -48,19 +48,23 @@ def fs_applies(fs, res: Resource, use_org: bool = False) -> bool:
     return gvk_selected(gvk, fs.group, fs.version, fs.kind)
 
 
-def apply_fieldspec(obj, fs, set_fn: SetFn, create_kind: str | None = None) -> None:
+def apply_fieldspec(obj, fs, set_fn: SetFn, create_kind: str | None = None,
+                    with_path: bool = False) -> None:
+    """Call set_fn(parent, key) at every location of the field spec; with `with_path`,
+    set_fn(parent, key, path) where path is the field path of parent[key]."""
     parts = split_fs_path(fs.path)
     if not parts:
         return
-    _walk(obj, parts, 0, set_fn, create_kind if fs.create else None, fs.path)
+    _walk(obj, parts, 0, set_fn, create_kind if fs.create else None, fs.path,
+          () if with_path else None)
 
 
-def _walk(node, parts, i, set_fn, create_kind, path):
+def _walk(node, parts, i, set_fn, create_kind, path, at):
     if node is None:
         return
     if isinstance(node, list):
-        for el in node:
-            _walk(el, parts, i, set_fn, create_kind, path)
+        for j, el in enumerate(node):
+            _walk(el, parts, i, set_fn, create_kind, path, None if at is None else at + (j,))
         return
     if not isinstance(node, dict):
         raise RenderError("considering field '%s': expected sequence or mapping node" % path)
@@ -80,9 +84,13 @@ def _walk(node, parts, i, set_fn, create_kind, path):
         elif cur is None:
             node[name] = {}
     if last:
-        set_fn(node, name)
+        if at is None:
+            set_fn(node, name)
+        else:
+            set_fn(node, name, at + (name,))
         return
-    _walk(node[name], parts, i + 1, set_fn, create_kind, path)
+    _walk(node[name], parts, i + 1, set_fn, create_kind, path,
+          None if at is None else at + (name,))
 
 
 def has_field(obj, path: str) -> bool:

@@ -38,6 +38,7 @@ LOCAL_CONFIG = "config.kubernetes.io/local-config"
 
 
 TransformerConfig = FS.TransformerConfig
+_EMPTY_CONFIG = FS.TransformerConfig()
 
 
 # ---------------------------------------------------------------------------------------
@@ -45,7 +46,7 @@ TransformerConfig = FS.TransformerConfig
 class Accumulator:
     resources: list = field(default_factory=list)
     keys: Any = None   # id keys of resources during one batch of appends (reset before)
-    config: Any = field(default_factory=lambda: FS.TransformerConfig())
+    config: Any = field(default_factory=lambda: _EMPTY_CONFIG)
     vars: list = field(default_factory=list)
 
     def copy(self) -> "Accumulator":
@@ -146,6 +147,7 @@ class BuildSession:
     def __init__(self, fs=None):
         self.cache = FileCache(fs)
         self._targets: dict[tuple, Accumulator] = {}
+        self._merged: dict[tuple, tuple] = {}
         self._builtin_schema = None
 
     # -- public ------------------------------------------------------------------------
@@ -209,6 +211,19 @@ class BuildSession:
                 raise RenderError("the embedded engine knows only the default Kubernetes "
                                   "OpenAPI (v1.21.2), not %r" % v, kust.path, kust.line_of("openapi"))
 
+    def merge_config(self, a, b):
+        """TransformerConfig.merge is pure and costly (it sorts); overlays over the same
+        bases merge the same configs again and again, so remember results by identity."""
+        if b is None or a is b:
+            return a
+        key = (id(a), id(b))
+        hit = self._merged.get(key)
+        if hit is not None and hit[0] is a and hit[1] is b:
+            return hit[2]
+        out = a.merge(b)
+        self._merged[key] = (a, b, out)
+        return out
+
     def schema(self, ctx: BuildContext):
         if ctx.schema is not None:
             return ctx.schema
@@ -224,10 +239,18 @@ class BuildSession:
         ra = self._accumulate_resources(ctx, ldr, kust, ra)
         # 2. configurations + crds
         try:
-            tc = FS.make_transformer_config(kust.configurations, ldr.read)
-            ra.config = ra.config.merge(tc)
-            if kust.crds:
-                ra.config = ra.config.merge(FS.load_config_from_crds(kust.crds, ldr.read))
+            ckey = ("configurations", kust.path)
+            tc = self._merged.get(ckey)
+            if tc is None:
+                tc = FS.make_transformer_config(kust.configurations, ldr.read)
+                if kust.crds:
+                    tc = (tc, FS.load_config_from_crds(kust.crds, ldr.read))
+                else:
+                    tc = (tc, None)
+                self._merged[ckey] = tc
+            ra.config = self.merge_config(ra.config, tc[0])
+            if tc[1] is not None:
+                ra.config = self.merge_config(ra.config, tc[1])
         except FS.FieldSpecError as e:
             raise RenderError(str(e), kust.path, kust.line_of("configurations")) from None
         except LoadError as e:
@@ -350,7 +373,7 @@ class BuildSession:
             except RenderError as e:
                 raise RenderError("accumulating %s: recursed merging from path '%s': %s"
                                   % (what, sub.root, e.message), kust.path, line) from None
-        ra.config = ra.config.merge(sub_ra.config)
+        ra.config = self.merge_config(ra.config, sub_ra.config)
         for v in sub_ra.vars:
             name = str(v.get("name"))
             if any(str(x.get("name")) == name for x in ra.vars):

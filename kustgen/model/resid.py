@@ -1,6 +1,17 @@
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
+
+
+@lru_cache(maxsize=4096)
+def _parse_gvk(api_version: str, kind: str) -> "Gvk":
+    # a pure function: memoised because every transformer asks for every resource's gvk
+    if "/" in api_version:
+        g, v = api_version.split("/", 1)
+    else:
+        g, v = "", api_version
+    return Gvk(g, v, kind)
 
 
 class Gvk(NamedTuple):
@@ -10,11 +21,7 @@ class Gvk(NamedTuple):
 
     @classmethod
     def from_api_version(cls, api_version: str, kind: str) -> "Gvk":
-        if "/" in api_version:
-            g, v = api_version.split("/", 1)
-        else:
-            g, v = "", api_version
-        return cls(g, v, kind)
+        return _parse_gvk(api_version, kind)
 
     @property
     def api_version(self) -> str:

@@ -603,7 +603,7 @@ def _build_document(root, path):
 
     def fail(msg, node):
         m = node.start_mark
-        raise YamlError(msg, path, m.line + 1, m.column + 1)
+        raise YamlError(msg, path, m.line + 1, m.column + 1) from None
 
     def scalar(node):
         style = node.style

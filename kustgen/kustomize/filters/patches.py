@@ -92,11 +92,14 @@ def apply_smp_to(res: Resource, patch: Patch, schema) -> bool:
     p = dict(patch.smp)
     if "apiVersion" in res.obj:
         p["apiVersion"] = res.obj["apiVersion"]
+    shared = _shared_values(res)
     out = strategic_merge(res.obj, p, schema)
     if out is None or not out:
         res.obj = {}
         return False
     res.obj = out
+    if shared:
+        _replay_shared(res, shared)
     if not patch.allow_kind_change:
         res.obj["kind"] = kind
     if not patch.allow_name_change:
@@ -112,9 +115,45 @@ def apply_smp_to(res: Resource, patch: Patch, schema) -> bool:
     return True
 
 
+_MISSING = object()
+
+
+def _shared_values(res: Resource):
+    """Values at the places that share a node (see filters/labels.py), before a patch."""
+    from kustgen.kustomize.filters.labels import SHARED, get_at
+    groups = res.extra.get(SHARED)
+    if not groups:
+        return None
+    out = []
+    for key, paths in groups:
+        vals = []
+        for p in paths:
+            m = get_at(res.obj, p)
+            vals.append(m.get(key, _MISSING) if isinstance(m, dict) else _MISSING)
+        out.append((key, paths, vals))
+    return out
+
+
+def _replay_shared(res: Resource, before) -> None:
+    """A merge patch changes a shared node in place: its other places change too."""
+    from kustgen.kustomize.filters.labels import get_at
+    for key, paths, old in before:
+        maps = [get_at(res.obj, p) for p in paths]
+        now = [m.get(key, _MISSING) if isinstance(m, dict) else _MISSING for m in maps]
+        changed = [n for o, n in zip(old, now) if n is not _MISSING and o is not _MISSING
+                   and n != o]
+        if not changed:
+            continue
+        new = changed[-1]
+        for m, o, n in zip(maps, old, now):
+            if isinstance(m, dict) and n is not _MISSING and n == o:
+                m[key] = new
+
+
 def apply_json_to(res: Resource, patch: Patch) -> None:
     from kustgen.kustomize.filters.patch_json6902 import apply_json6902
     res.remember_id()
+    res.extra.pop("shared", None)   # Kustomize round-trips the object through JSON here
     try:
         res.obj = apply_json6902(res.obj, patch.ops)
         md = res.obj.get("metadata")
