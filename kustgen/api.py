@@ -63,8 +63,12 @@ def render(paths: list[str], reorder: str | None = None, engine: str = "embedded
                     rr.text = yamlio.dump_documents([r.obj for r in res])
                 except UnsupportedFeature as e:
                     from kustgen.kustomize.pipeline import kustomize_binary
-                    if not fallback or kustomize_binary() is None:
+                    if not fallback:
                         raise
+                    if kustomize_binary() is None:
+                        raise UnsupportedFeature(e.feature, e.message + "; put kustomize or "
+                                                 "kubectl on PATH to render this overlay",
+                                                 e.file, e.line) from None
                     rr.engine = "kustomize"
                     rr.notes.append("%s: rendered with %s (%s)" % (
                         p, " ".join(kustomize_binary()), e))

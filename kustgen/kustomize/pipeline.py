@@ -28,7 +28,7 @@ from kustgen.kustomize.filters import patches as P
 from kustgen.kustomize.filters import prefix_suffix, replicas, vars as V
 from kustgen.kustomize.generators.configmap import generate_configmap
 from kustgen.kustomize.generators.secret import generate_secret
-from kustgen.kustomize.kustomization import COMPONENT_KIND, Kustomization
+from kustgen.kustomize.kustomization import COMPONENT_KIND, Kustomization, _list
 from kustgen.kustomize.loader import FileCache, Loader, display_path, resources_from_docs
 from kustgen.kustomize.resid import id_equals, id_key
 from kustgen.kustomize import sort as S
@@ -181,11 +181,13 @@ class BuildSession:
             if kust.raw.get(f):
                 raise UnsupportedFeature(f, "the embedded engine does not render '%s' (Helm)"
                                          % f, kust.path, kust.line_of(f))
-        for r in kust.resources + kust.components:
-            if "://" in r or r.startswith("git@") or r.startswith("github.com/"):
-                raise UnsupportedFeature("remote", "the embedded engine does not fetch remote "
-                                         "resources ('%s')" % r, kust.path,
-                                         kust.line_of("resources"))
+        for fld in ("resources", "bases", "components"):
+            for i, r in enumerate(_list(kust.raw.get(fld))):
+                r = str(r)
+                if "://" in r or r.startswith("git@") or r.startswith("github.com/"):
+                    raise UnsupportedFeature("remote", "the embedded engine does not fetch "
+                                             "remote %s ('%s')" % (fld, r), kust.path,
+                                             kust.line_of(fld, i))
 
     def _set_schema(self, ctx: BuildContext, ldr: Loader, kust: Kustomization, reset: bool):
         oa = kust.get("openapi")
