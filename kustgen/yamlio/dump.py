@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from kustgen.yamlio.load import json_number, plain_is_string, _Reject
+from kustgen.yamlio.load import _Reject, deep_recursion, json_number, plain_is_string
 
 __all__ = ["dump", "dump_documents", "format_float"]
 
@@ -498,14 +498,22 @@ def _write_seq(items, indent: int, inline: bool, out: list, bol: bool) -> bool:
 def dump(obj) -> str:
     """One document as kustomize prints it, ending in a newline."""
     out: list = []
-    if isinstance(obj, dict) and obj:
-        bol = _write_map(obj, 0, True, out, True)
-    elif isinstance(obj, (list, tuple)) and obj and not isinstance(obj, str):
-        bol = _write_seq(obj, 0, True, out, True)
-    else:
-        bol = _write_scalar(obj, 2, 0, out, "")
+    try:
+        bol = _write_root(obj, out)
+    except RecursionError:
+        out = []
+        with deep_recursion():
+            bol = _write_root(obj, out)
     text = "".join(out)
     return text if bol else text + "\n"
+
+
+def _write_root(obj, out: list) -> bool:
+    if isinstance(obj, dict) and obj:
+        return _write_map(obj, 0, True, out, True)
+    if isinstance(obj, (list, tuple)) and obj and not isinstance(obj, str):
+        return _write_seq(obj, 0, True, out, True)
+    return _write_scalar(obj, 2, 0, out, "")
 
 
 def dump_documents(objs) -> str:

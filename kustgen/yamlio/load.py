@@ -27,6 +27,8 @@ import base64
 import binascii
 import math
 import re
+import sys
+from contextlib import contextmanager
 from decimal import Decimal
 
 import yaml
@@ -110,6 +112,25 @@ _BASE60_RE = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
 _OLD_BOOLS = frozenset(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON",
                         "n", "N", "no", "No", "NO", "off", "Off", "OFF"])
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@contextmanager
+def deep_recursion():
+    """Let the recursive builders/printers go MAX_DEPTH levels deep.
+
+    From Python 3.11 on, Python-to-Python calls do not use the C stack, so a higher
+    recursion limit is safe; on older versions the default limit stays.
+    """
+    old = sys.getrecursionlimit()
+    want = old + 2 * MAX_DEPTH + 500
+    if sys.version_info < (3, 11) or old >= want:
+        yield
+        return
+    sys.setrecursionlimit(want)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
 
 
 class _Reject(Exception):
@@ -544,13 +565,21 @@ def _prepare(data, path):
 
 
 _HINTS = (
-    ("found character '\\t' that cannot start any token",
-     "; indent with spaces, not tabs"),
-    ("mapping values are not allowed here",
+    ("mapping values are not allowed",
      "; quote the value if it contains ': ', or fix the indentation"),
     ("could not find expected ':'", "; a key needs ': value' (check indentation and quotes)"),
-    ("found undefined alias", "; define the &anchor before using *alias"),
+    ("did not find expected key", "; check the indentation of this line"),
+    ("found undefined alias", "; define the &anchor before using the *alias"),
 )
+
+
+def _source_line(src, line0: int) -> str:
+    """Text of 0-based line ``line0`` of the source (for error messages)."""
+    if isinstance(src, bytes):
+        parts = src.split(b"\n", line0 + 1)
+        return parts[line0].decode("utf-8", "replace") if line0 < len(parts) else ""
+    parts = src.split("\n", line0 + 1)
+    return parts[line0] if line0 < len(parts) else ""
 
 
 def _syntax_error(e: yaml.YAMLError, path: str, src) -> YamlError:
@@ -563,18 +592,25 @@ def _syntax_error(e: yaml.YAMLError, path: str, src) -> YamlError:
             col = e.position - (src.rfind("\n", 0, e.position) + 1) + 1
         ch = e.character
         what = ("U+%04X" % ch) if isinstance(ch, int) else repr(ch)
-        return YamlError("%s %s is not allowed in YAML; remove it or write it as an escape in a "
-                         "double-quoted string" % ("control character" if e.reason else "character",
-                                                   what), path, line, col)
+        return YamlError("control character %s is not allowed in YAML; remove it or write it as "
+                         "an escape in a double-quoted string" % what, path, line, col)
     if isinstance(e, yaml.MarkedYAMLError):
         mark = e.problem_mark or e.context_mark
-        problem = e.problem or "invalid YAML"
+        problem = e.problem or e.context or "invalid YAML"
         msg = problem
-        if e.context:
+        if e.problem and e.context:
             msg = "%s (%s%s)" % (problem, e.context,
                                  " at line %d" % (e.context_mark.line + 1)
                                  if e.context_mark is not None and mark is not None
                                  and e.context_mark.line != mark.line else "")
+        text = _source_line(src, mark.line) if mark is not None else ""
+        if "cannot start any token" in problem and mark is not None \
+                and text[mark.column:mark.column + 1] == "\t":
+            msg += "; indent with spaces, not tabs"
+        elif "undefined alias" in problem and mark is not None:
+            m = re.match(r"\*([^\s,\[\]{}]+)", text[mark.column:])
+            if m:
+                msg = msg.replace("found undefined alias", "found undefined alias *%s" % m.group(1))
         for needle, hint in _HINTS:
             if needle in problem:
                 msg += hint
@@ -628,8 +664,8 @@ def _build_document(root, path):
             fail("anchor refers to itself (a recursive alias cannot be expanded)", node)
         state[1] += size
         if state[1] > MAX_ALIAS_NODES:
-            fail("aliases expand to more than %d nodes (a YAML bomb?); reduce anchor reuse"
-                 % MAX_ALIAS_NODES, node)
+            fail("aliases of the anchor defined here expand to more than %d nodes (a YAML "
+                 "bomb?); reduce anchor reuse" % MAX_ALIAS_NODES, node)
         seen[k] = -1
         return state[0]
 
@@ -690,7 +726,7 @@ def _build_document(root, path):
                     if kn is knode:
                         break
                     if kn.__class__ is ScalarNode_ and key_of(kn, top) == k:
-                        fail("duplicate key %s (first at line %d); remove one of them"
+                        fail("mapping key %s already defined at line %d; remove one of them"
                              % (_quote(k), kn.start_mark.line + 1), knode)
             kp = p + (k,)
             m = knode.start_mark
@@ -750,13 +786,25 @@ def _build_document(root, path):
     m = root.start_mark
     positions[()] = (m.line + 1, m.column + 1)
     cls = root.__class__
+    if cls is ScalarNode_:
+        return scalar(root), positions
     try:
-        if cls is ScalarNode_:
-            data = scalar(root)
-        elif cls is MappingNode_:
-            data = mapping(root, (), positions, True)
-        else:
-            data = sequence(root, (), positions)
+        try:
+            if cls is MappingNode_:
+                data = mapping(root, (), positions, True)
+            else:
+                data = sequence(root, (), positions)
+        except RecursionError:
+            # Deeply nested (but within go-yaml's limit): start again with room to recurse.
+            seen.clear()
+            state[0] = state[1] = 0
+            positions.clear()
+            positions[()] = (m.line + 1, m.column + 1)
+            with deep_recursion():
+                if cls is MappingNode_:
+                    data = mapping(root, (), positions, True)
+                else:
+                    data = sequence(root, (), positions)
     except RecursionError:
         fail("nesting is too deep to load (Python recursion limit); flatten the document", root)
     return data, positions
