@@ -133,6 +133,28 @@ def trees(draw):
     if draw(st.booleans()):
         ov["configMapGenerator"] = [{"name": "env", "literals": ["region=%s" % draw(
             st.sampled_from(["eu-west-1", "us-east-1"]))]}]
+    if draw(st.booleans()):
+        ov["secretGenerator"] = [{"name": "creds", "literals": [
+            "aws_access_key_id=test", "aws_secret_access_key=%s" % draw(WORDS).replace("\n", "")]}]
+    if draw(st.booleans()):
+        ov["images"] = [{"name": "nginx", "newName": draw(st.sampled_from(
+            ["registry.example.org/nginx", "nginx"])), "newTag": draw(st.sampled_from(
+                ["1.27", "stable-alpine"]))}]
+    deploys = [r["metadata"]["name"] for r in base_res if r["kind"] == "Deployment"]
+    if deploys and draw(st.booleans()):
+        ov["replicas"] = [{"name": draw(st.sampled_from(deploys)), "count": draw(st.integers(0, 9))}]
+    buckets = [r["metadata"]["name"] for r in base_res if r["kind"] == "Bucket"]
+    if buckets and "configMapGenerator" in ov and draw(st.booleans()):
+        ov["replacements"] = [{"source": {"kind": "ConfigMap", "name": "env",
+                                          "fieldPath": "data.region"},
+                               "targets": [{"select": {"kind": "Bucket"},
+                                            "fieldPaths": ["spec.forProvider.region"]}]}]
+    if draw(st.booleans()):
+        victim = draw(st.sampled_from(base_res))
+        files["overlay/delete.yaml"] = yaml.safe_dump({
+            "apiVersion": victim["apiVersion"], "kind": victim["kind"],
+            "metadata": {"name": victim["metadata"]["name"]}, "$patch": "delete"})
+        ov["patchesStrategicMerge"] = ["delete.yaml"]
     files["overlay/kustomization.yaml"] = yaml.safe_dump(ov, sort_keys=False)
     return files
 
