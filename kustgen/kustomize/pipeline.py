@@ -20,8 +20,8 @@ import shutil
 from dataclasses import dataclass, field
 from typing import Any
 
-from kustgen.model import (KustgenError, LoadError, Origin, RenderError, Resource, ResId,
-                           UnsupportedFeature, YamlError)
+from kustgen.model import (LoadError, Origin, RenderError, Resource, UnsupportedFeature,
+                           YamlError)
 from kustgen.kustomize import fieldspecs as FS
 from kustgen.kustomize.filters import hash_suffix, images, labels, namespace, nameref
 from kustgen.kustomize.filters import patches as P
@@ -29,7 +29,7 @@ from kustgen.kustomize.filters import prefix_suffix, replicas, vars as V
 from kustgen.kustomize.generators.configmap import generate_configmap
 from kustgen.kustomize.generators.secret import generate_secret
 from kustgen.kustomize.kustomization import COMPONENT_KIND, Kustomization, _list
-from kustgen.kustomize.loader import FileCache, Loader, display_path, resources_from_docs
+from kustgen.kustomize.loader import FileCache, Loader
 from kustgen.kustomize.resid import id_equals, id_key
 from kustgen.kustomize import sort as S
 from kustgen import yamlio

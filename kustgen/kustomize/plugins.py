@@ -13,7 +13,6 @@ from kustgen.kustomize.filters import patches as P
 from kustgen.kustomize.filters import prefix_suffix, replicas
 from kustgen.kustomize.generators.configmap import generate_configmap
 from kustgen.kustomize.generators.secret import generate_secret
-from kustgen import yamlio
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 

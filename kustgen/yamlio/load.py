@@ -582,7 +582,7 @@ def _source_line(src, line0: int) -> str:
     return parts[line0] if line0 < len(parts) else ""
 
 
-def _syntax_error(e: yaml.YAMLError, path: str, src) -> YamlError:
+def _syntax_error(e: yaml.YAMLError, path: str, src, line_off: int = 0) -> YamlError:
     if isinstance(e, yaml.reader.ReaderError):
         if _CParser is not None:  # libyaml reports a byte offset into the UTF-8 text
             b = src if isinstance(src, bytes) else src.encode("utf-8", "surrogatepass")
@@ -593,14 +593,14 @@ def _syntax_error(e: yaml.YAMLError, path: str, src) -> YamlError:
         ch = e.character
         what = ("U+%04X" % ch) if isinstance(ch, int) else repr(ch)
         return YamlError("control character %s is not allowed in YAML; remove it or write it as "
-                         "an escape in a double-quoted string" % what, path, line, col)
+                         "an escape in a double-quoted string" % what, path, line + line_off, col)
     if isinstance(e, yaml.MarkedYAMLError):
         mark = e.problem_mark or e.context_mark
         problem = e.problem or e.context or "invalid YAML"
         msg = problem
         if e.problem and e.context:
             msg = "%s (%s%s)" % (problem, e.context,
-                                 " at line %d" % (e.context_mark.line + 1)
+                                 " at line %d" % (e.context_mark.line + 1 + line_off)
                                  if e.context_mark is not None and mark is not None
                                  and e.context_mark.line != mark.line else "")
         text = _source_line(src, mark.line) if mark is not None else ""
@@ -609,14 +609,15 @@ def _syntax_error(e: yaml.YAMLError, path: str, src) -> YamlError:
             msg += "; indent with spaces, not tabs"
         elif "undefined alias" in problem and mark is not None:
             m = re.match(r"\*([^\s,\[\]{}]+)", text[mark.column:])
-            if m:
+            if m and "'%s'" % m.group(1) not in msg:
                 msg = msg.replace("found undefined alias", "found undefined alias *%s" % m.group(1))
         for needle, hint in _HINTS:
             if needle in problem:
                 msg += hint
                 break
         if mark is not None:
-            return YamlError("invalid YAML: " + msg, path, mark.line + 1, mark.column + 1)
+            return YamlError("invalid YAML: " + msg, path, mark.line + 1 + line_off,
+                             mark.column + 1)
         return YamlError("invalid YAML: " + msg, path)
     return YamlError("invalid YAML: %s" % e, path)
 
@@ -625,8 +626,12 @@ def _syntax_error(e: yaml.YAMLError, path: str, src) -> YamlError:
 # The builder: nodes -> data + positions, one walk
 # --------------------------------------------------------------------------------------
 
-def _build_document(root, path):
-    """(data, positions) of one composed document. Raises YamlError."""
+def _build_document(root, path, line_off=0):
+    """(data, positions) of one composed document. Raises YamlError.
+
+    ``line_off``: lines of the file before the text the node marks count from.
+    """
+    l1 = line_off + 1
     positions = {}
     # id(collection node) -> number of nodes built for it (-1 while in progress): an alias
     # expands a node seen before, and its known size is charged to the alias budget.
@@ -639,7 +644,7 @@ def _build_document(root, path):
 
     def fail(msg, node):
         m = node.start_mark
-        raise YamlError(msg, path, m.line + 1, m.column + 1) from None
+        raise YamlError(msg, path, m.line + l1, m.column + 1) from None
 
     def scalar(node):
         style = node.style
@@ -715,7 +720,7 @@ def _build_document(root, path):
                 if not knode.style and knode.tag in ("", "tag:yaml.org,2002:merge"):
                     if merge is not None:
                         fail("duplicate merge key \"<<\" (first at line %d)"
-                             % (merge[0].start_mark.line + 1), knode)
+                             % (merge[0].start_mark.line + l1), knode)
                     merge = (knode, vnode)
                     continue
                 if knode.tag in ("", "tag:yaml.org,2002:str"):
@@ -727,10 +732,10 @@ def _build_document(root, path):
                         break
                     if kn.__class__ is ScalarNode_ and key_of(kn, top) == k:
                         fail("mapping key %s already defined at line %d; remove one of them"
-                             % (_quote(k), kn.start_mark.line + 1), knode)
+                             % (_quote(k), kn.start_mark.line + l1), knode)
             kp = p + (k,)
             m = knode.start_mark
-            pos[kp] = (m.line + 1, m.column + 1)
+            pos[kp] = (m.line + l1, m.column + 1)
             cls = vnode.__class__
             if cls is ScalarNode_:
                 d[k] = scalar(vnode)
@@ -772,7 +777,7 @@ def _build_document(root, path):
         for i, item in enumerate(items):
             ip = p + (i,)
             m = item.start_mark
-            pos[ip] = (m.line + 1, m.column + 1)
+            pos[ip] = (m.line + l1, m.column + 1)
             cls = item.__class__
             if cls is ScalarNode_:
                 append(scalar(item))
@@ -784,7 +789,7 @@ def _build_document(root, path):
         return out
 
     m = root.start_mark
-    positions[()] = (m.line + 1, m.column + 1)
+    positions[()] = (m.line + l1, m.column + 1)
     cls = root.__class__
     if cls is ScalarNode_:
         return scalar(root), positions
@@ -799,7 +804,7 @@ def _build_document(root, path):
             seen.clear()
             state[0] = state[1] = 0
             positions.clear()
-            positions[()] = (m.line + 1, m.column + 1)
+            positions[()] = (m.line + l1, m.column + 1)
             with deep_recursion():
                 if cls is MappingNode_:
                     data = mapping(root, (), positions, True)
@@ -819,46 +824,89 @@ def _is_null_document(root) -> bool:
             and _SPECIAL.get(root.value, _MISS) is None)
 
 
+_SEPARATOR_B = re.compile(rb"\n---[^\n]*\n")
+_SEPARATOR_S = re.compile(r"\n---[^\n]*\n")
+
+
+def split_documents(src, path: str = ""):
+    """Kustomize's own stream splitting (kyaml kio.ByteReader).
+
+    CRLF becomes LF, then the text is cut at every line starting with ``---`` (only spaces
+    or a comment may follow on that line, else kustomize fails). Each piece is decoded on
+    its own and only its first YAML document counts. Yields ``(text, first_line)``.
+    """
+    if isinstance(src, bytes):
+        text = src.replace(b"\r\n", b"\n") if b"\r" in src else src
+        sep, nl, hash_ = _SEPARATOR_B, b"\n", b"#"
+    else:
+        text = src.replace("\r\n", "\n") if "\r" in src else src
+        sep, nl, hash_ = _SEPARATOR_S, "\n", "#"
+    prev = 0
+    line = 1
+    for m in sep.finditer(text):
+        start = m.start()
+        rest = m.group()[4:].strip()
+        if rest and not rest.startswith(hash_):
+            bad = m.group().strip()
+            if isinstance(bad, bytes):
+                bad = bad.decode("utf-8", "replace")
+            raise YamlError("invalid document separator %r: only a comment may follow '---' on "
+                            "its line" % bad, path, line + text.count(nl, prev, start) + 1, 1)
+        yield text[prev:start] + nl, line
+        line += text.count(nl, prev, m.end() - 1) + 1
+        prev = m.end()
+    yield text[prev:], line
+
+
 def load_documents(data, path: str) -> list[Document]:
     """All non-empty documents of a YAML stream (``bytes`` or ``str``) as kustomize reads them.
 
-    Documents that are empty or ``null`` are dropped (kustomize ignores them); ``index``
-    still counts them. Raises :class:`YamlError` with file/line/column.
+    The stream is split the way kustomize splits it (see :func:`split_documents`); empty and
+    ``null`` documents are dropped; ``index`` counts the pieces, dropped ones included.
+    Raises :class:`YamlError` with file/line/column.
     """
     src = _prepare(data, path)
     if _may_nest_deeply(src):
         _check_depth(src, path)
-    try:
-        return _load(src, path, _CLoader)
-    except yaml.composer.ComposerError as e:
-        if "duplicate anchor" not in str(e):
-            raise _syntax_error(e, path, src) from None
-    return _load(src, path, _CRedefLoader)
-
-
-def _load(src, path, loader_cls):
-    loader = loader_cls(src)
     docs = []
-    index = 0
+    for index, (chunk, first_line) in enumerate(split_documents(src, path)):
+        try:
+            root = _first_node(chunk, _CLoader)
+        except yaml.composer.ComposerError as e:
+            if "duplicate anchor" not in str(e):
+                raise _syntax_error(e, path, chunk, first_line - 1) from None
+            root = _first_node_or_error(chunk, _CRedefLoader, path, first_line)
+        except yaml.YAMLError as e:
+            raise _syntax_error(e, path, chunk, first_line - 1) from None
+        except RecursionError:
+            raise YamlError("nesting is too deep to load; flatten the document", path,
+                            first_line) from None
+        if root is None or _is_null_document(root):
+            continue
+        data, positions = _build_document(root, path, first_line - 1)
+        docs.append(Document(data, path, index, root.start_mark.line + first_line, positions))
+    return docs
+
+
+def _first_node(chunk, loader_cls):
+    loader = loader_cls(chunk)
     try:
-        while loader.check_node():
-            root = loader.get_node()
-            if root is not None and not _is_null_document(root):
-                data, positions = _build_document(root, path)
-                docs.append(Document(data, path, index, root.start_mark.line + 1, positions))
-            index += 1
-    except yaml.composer.ComposerError as e:
-        if loader_cls is _CLoader and "duplicate anchor" in str(e):
-            raise  # load_documents retries with the redefining composer
-        raise _syntax_error(e, path, src) from None
-    except yaml.YAMLError as e:
-        raise _syntax_error(e, path, src) from None
-    except RecursionError:
-        raise YamlError("nesting is too deep to load; flatten the document", path) from None
+        if loader.check_node():
+            return loader.get_node()
+        return None
     finally:
         if hasattr(loader, "dispose"):
             loader.dispose()
-    return docs
+
+
+def _first_node_or_error(chunk, loader_cls, path, first_line):
+    try:
+        return _first_node(chunk, loader_cls)
+    except yaml.YAMLError as e:
+        raise _syntax_error(e, path, chunk, first_line - 1) from None
+    except RecursionError:
+        raise YamlError("nesting is too deep to load; flatten the document", path,
+                        first_line) from None
 
 
 def load_one(data, path: str):

@@ -19,7 +19,6 @@ def _go_json(v) -> str:
 
 def content_hash(obj: dict) -> str:
     kind = obj.get("kind")
-    md = obj.get("metadata") or {}
     # Kustomize hashes with an empty name (it looks the name up under a key that never
     # exists), and a missing data map as "".
     data = obj.get("data", "")
