@@ -101,7 +101,11 @@ class Loader:
         cached = self.cache._kust.get(kpath)
         if cached is not None:
             return cached
-        data, positions = load_kustomization_yaml(self.cache.read(kpath), kpath)
+        raw = self.cache.read(kpath)
+        if not raw.strip():
+            raise LoadError("kustomization.yaml is empty: list resources, or remove the file",
+                            kpath, 1)
+        data, positions = load_kustomization_yaml(raw, kpath)
         k = parse_kustomization(data, kpath, positions)
         self.cache._kust[kpath] = k
         return k
@@ -221,6 +225,10 @@ def _make(obj: dict, path: str, line: int, index: int) -> Resource:
     md = obj.get("metadata")
     if md is not None and not isinstance(md, dict):
         raise YamlError("'metadata' must be a map", path, line)
+    name = md.get("name") if md else None
+    if not isinstance(name, str) or not name:
+        raise YamlError("missing metadata.name in the %s object: every resource needs a name"
+                        % obj["kind"], path, line)
     if md:
         # Kubernetes label and annotation values are strings; Kustomize makes them so.
         for f in ("labels", "annotations"):

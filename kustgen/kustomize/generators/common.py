@@ -94,6 +94,8 @@ def merge_options(global_opts: dict | None, own: dict | None) -> dict:
 
 
 def base_object(kind: str, args: dict, opts: dict) -> dict:
+    if not args.get("name"):
+        raise RenderError("a %s generator needs a name: add `name:` to the entry" % kind)
     md: dict = {"name": str(args.get("name") or "")}
     if args.get("namespace"):
         md["namespace"] = str(args["namespace"])
