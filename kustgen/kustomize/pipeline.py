@@ -15,6 +15,7 @@ the same base render in one process at the cost of a copy each.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -261,12 +262,14 @@ class BuildSession:
         gopts = kust.get("generatorOptions")
         for i, g in enumerate(kust.generator_list("configMapGenerator")):
             o = Origin(where, kust.line_of("configMapGenerator", i), 0, 0, "configMapGenerator")
-            r = generate_configmap(ldr, g, gopts, o)
+            with _located(kust, "configMapGenerator", i):
+                r = generate_configmap(ldr, g, gopts, o)
             self._origin_annotation_generated(ctx, r, kust, ldr, "ConfigMapGenerator")
             _absorb(ra, r)
         for i, g in enumerate(kust.generator_list("secretGenerator")):
             o = Origin(where, kust.line_of("secretGenerator", i), 0, 0, "secretGenerator")
-            r = generate_secret(ldr, g, gopts, o)
+            with _located(kust, "secretGenerator", i):
+                r = generate_secret(ldr, g, gopts, o)
             self._origin_annotation_generated(ctx, r, kust, ldr, "SecretGenerator")
             _absorb(ra, r)
         for cfg, cwhere, cfile in self._plugin_configs(ctx, ldr, kust, "generators"):
@@ -277,7 +280,8 @@ class BuildSession:
             ra = self._accumulate_dir(ctx, ldr, kust, c, ra, component=True,
                                       line=kust.line_of("components", i))
         # 5. transformers
-        self._run_transformers(ctx, ldr, kust, ra)
+        with _located(kust, None):
+            self._run_transformers(ctx, ldr, kust, ra)
         # 6. vars
         self._merge_vars(ra, kust.get("vars") or [], kust)
         return ra
@@ -411,12 +415,14 @@ class BuildSession:
             note("PatchStrategicMergeTransformer")
         # patches
         for i, entry in enumerate(kust.get("patches") or []):
-            self._apply_patch_entry(ldr, kust, ra, entry, i, schema)
+            with _located(kust, "patches", i):
+                self._apply_patch_entry(ldr, kust, ra, entry, i, schema)
             note("PatchTransformer")
         # namespace
         if kust.namespace:
-            namespace.apply_namespace(ra.resources, kust.namespace, tc.namespace,
-                                      origin=org("namespace"))
+            with _located(kust, "namespace"):
+                namespace.apply_namespace(ra.resources, kust.namespace, tc.namespace,
+                                          origin=org("namespace"))
             note("NamespaceTransformer")
         # prefix, suffix
         if kust.name_prefix or "namePrefix" in kust.raw:
@@ -462,18 +468,21 @@ class BuildSession:
             note("PatchJson6902Transformer")
         # replicas
         for i, rep in enumerate(kust.replicas):
-            replicas.apply_replicas(ra.resources, str(rep.get("name") or ""), rep.get("count"),
-                                    tc.replicas, origin=org("replicas", i))
+            with _located(kust, "replicas", i):
+                replicas.apply_replicas(ra.resources, str(rep.get("name") or ""),
+                                        rep.get("count"), tc.replicas, origin=org("replicas", i))
             note("ReplicaCountTransformer")
         # images
         for i, im in enumerate(kust.images):
-            images.apply_image(ra.resources, im, tc.images, origin=org("images", i))
+            with _located(kust, "images", i):
+                images.apply_image(ra.resources, im, tc.images, origin=org("images", i))
             note("ImageTagTransformer")
         # replacements
         reps = self._load_replacements(ldr, kust, kust.get("replacements") or [])
         if reps:
             from kustgen.kustomize.filters.replacements import apply_replacements
-            apply_replacements(ra.resources, reps, where)
+            with _located(kust, "replacements"):
+                apply_replacements(ra.resources, reps, where)
             note("ReplacementTransformer")
         # transformers: plugin configs, in order
         for cfg, cwhere, cfile in self._plugin_configs(ctx, ldr, kust, "transformers"):
@@ -622,6 +631,24 @@ class BuildSession:
             return
         from kustgen.kustomize import plugins
         plugins.add_generator_origin(ctx, r, kust, ldr, kind)
+
+
+@contextlib.contextmanager
+def _located(kust: Kustomization, field: str | None, index: int | None = None):
+    """Errors raised without a location get the kustomization file (and field line)."""
+    try:
+        yield
+    except LoadError as e:
+        if e.file:
+            raise
+        raise RenderError(e.message, kust.path,
+                          kust.line_of(field, index) if field else None) from None
+    except RenderError as e:
+        if not e.file:
+            e.file = kust.path
+            if field:
+                e.line = kust.line_of(field, index) if index is not None else kust.line_of(field)
+        raise
 
 
 def _is_local(r: Resource) -> bool:
