@@ -246,8 +246,7 @@ def _scalar_str(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
-        r = repr(v)
-        return r[:-2] if r.endswith(".0") else r
+        return yamlio.format_float(v)
     if isinstance(v, (dict, list)):
         import json
         return json.dumps(v, separators=(",", ":"), sort_keys=True)

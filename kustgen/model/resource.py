@@ -11,17 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from kustgen.model.origin import Origin
-from kustgen.model.resid import Gvk, ResId
+from kustgen.model.resid import Gvk, ResId, _parse_gvk
 
 
 def deep_copy(v: Any) -> Any:
     """Copy JSON-like data (much faster than copy.deepcopy for this shape)."""
-    t = type(v)
+    t = v.__class__
     if t is dict:
-        return {k: deep_copy(x) for k, x in v.items()}
+        return {k: (x if x.__class__ not in _CONTAINERS else deep_copy(x)) for k, x in v.items()}
     if t is list:
-        return [deep_copy(x) for x in v]
+        return [x if x.__class__ not in _CONTAINERS else deep_copy(x) for x in v]
     return v
+
+
+_CONTAINERS = (dict, list)
 
 
 class Resource:
@@ -58,7 +61,10 @@ class Resource:
 
     @property
     def gvk(self) -> Gvk:
-        return Gvk.from_api_version(self.api_version, self.kind)
+        o = self.obj
+        a = o.get("apiVersion")
+        k = o.get("kind")
+        return _parse_gvk(a if a.__class__ is str else "", k if k.__class__ is str else "")
 
     @property
     def metadata(self) -> dict:
@@ -95,7 +101,13 @@ class Resource:
         self.metadata["namespace"] = value
 
     def cur_id(self) -> ResId:
-        return ResId(self.gvk, self.name, self.namespace)
+        md = self.obj.get("metadata")
+        if md.__class__ is dict:
+            n = md.get("name")
+            ns = md.get("namespace")
+            return ResId(self.gvk, n if n.__class__ is str else "",
+                         ns if ns.__class__ is str else "")
+        return ResId(self.gvk, "", "")
 
     def org_id(self) -> ResId:
         return self.prev_ids[0] if self.prev_ids else self.cur_id()

@@ -12,9 +12,10 @@ from kustgen.yamlio.load import (
     load_documents,
     load_one,
 )
-from kustgen.yamlio.dump import dump, dump_documents, format_float
+from kustgen.yamlio.dump import dump, dump_documents, format_float, go_format_g
 
 __all__ = [
     "Document", "load_documents", "load_one", "dump", "dump_documents", "format_float",
+    "go_format_g",
     "MAX_ALIAS_NODES", "MAX_DEPTH",
 ]

@@ -356,6 +356,11 @@ def format_float(f: float) -> str:
         raise ValueError(str(e)) from None
     if v.__class__ is int:
         return str(v)
+    return go_format_g(v)
+
+
+def go_format_g(v: float) -> str:
+    """Go's strconv.FormatFloat(v, 'g', -1, 64) for a finite float."""
     r = repr(v)
     neg = r[0] == "-"
     if neg:

@@ -11,14 +11,15 @@ JSON-like data and back (a JSON round trip), then prints it.  This module reprod
 * strings that the JSON round trip would change or reject are changed or rejected the same
   way (U+0085 folding, control characters, ``.inf``/``.nan``);
 * mapping keys must be strings except at a document's top level, where kustomize keeps the
-  key's source text.
+  key's source text;
+* a stream is cut into documents the way kustomize cuts it (:func:`split_documents`).
 
 Parsing uses PyYAML's libyaml binding (``CParser``) for the syntax and builds the values in
 one Python walk over the composed nodes, recording positions as it goes.
 
-Speed (measured on a 1.6 MB stream of 400 CRD/Deployment-like documents): ``load_documents``
-takes 0.95-1.1x the time of ``yaml.load_all(..., Loader=yaml.CSafeLoader)`` (positions
-included), because the C composer is used and nothing is resolved twice.
+Speed (positions included), against ``yaml.load_all(..., Loader=yaml.CSafeLoader)``: 1.05-1.13x
+on 23 MB of real CRDs (254 files), 0.73x on a stream of 2,000 Deployments; the C parser
+and composer do the syntax, nothing is resolved twice.
 """
 
 from __future__ import annotations
@@ -881,6 +882,9 @@ def load_documents(data, path: str) -> list[Document]:
         except RecursionError:
             raise YamlError("nesting is too deep to load; flatten the document", path,
                             first_line) from None
+        except UnicodeEncodeError as e:
+            raise YamlError("text holds an unpaired surrogate (U+%04X); it is not valid Unicode"
+                            % ord(e.object[e.start]), path, first_line) from None
         if root is None or _is_null_document(root):
             continue
         data, positions = _build_document(root, path, first_line - 1)

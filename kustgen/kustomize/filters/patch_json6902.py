@@ -130,27 +130,8 @@ def _go_g(f: float) -> str:
         return ".inf" if f > 0 else "-.inf"
     if math.isnan(f):
         return ".nan"
-    r = repr(f)
-    mant, _, exp = r.partition("e")
-    digits = mant.replace("-", "").replace(".", "").lstrip("0") or "0"
-    if exp:
-        e = int(exp)
-        m = mant.lstrip("-")
-        e += (m.index(".") if "." in m else len(m)) - 1
-    else:
-        m = mant.lstrip("-")
-        intpart = m.split(".")[0].lstrip("0")
-        if intpart:
-            e = len(intpart) - 1
-        else:
-            frac = m.split(".")[1]
-            e = -(len(frac) - len(frac.lstrip("0")) + 1)
-    if e < -4 or e >= 6:  # Go uses precision 6 for this choice when printing shortest
-        ds = digits.rstrip("0") or "0"
-        s = ds[0] + ("." + ds[1:] if len(ds) > 1 else "")
-        s += "e" + ("-" if e < 0 else "+") + "%02d" % abs(e)
-        return ("-" if f < 0 else "") + s
-    return go_float_json(f)
+    from kustgen.yamlio import go_format_g
+    return go_format_g(f)
 
 
 def _jsonable(v: Any, where: str) -> Any:

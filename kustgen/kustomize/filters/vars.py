@@ -74,8 +74,8 @@ def _fmt(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
-        r = repr(v)
-        return r[:-2] if r.endswith(".0") else r
+        from kustgen.yamlio import go_format_g
+        return go_format_g(v)
     return str(v)
 
 
