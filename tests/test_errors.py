@@ -54,6 +54,10 @@ CASES = {
         {"kustomization.yaml": "resources:\n- a.yaml\n- b.yaml\n",
          "a.yaml": CM % "same", "b.yaml": CM % "same"},
         "kustomization.yaml:3", "already registered id"),
+    "duplicate-id-in-one-file": (
+        {"kustomization.yaml": "resources:\n- a.yaml\n",
+         "a.yaml": CM % "same" + "---\n" + CM % "same"},
+        "a.yaml:6, first at a.yaml:1", "already registered id: ConfigMap.v1.[noGrp]/same.[noNs]"),
     "unknown-field": (
         {"kustomization.yaml": "resources:\n- cm.yaml\nnamePrefx: a-\n", "cm.yaml": CM % "x"},
         "kustomization.yaml:3", 'unknown field "namePrefx"'),

@@ -30,7 +30,7 @@ from kustgen.kustomize.filters import prefix_suffix, replicas, vars as V
 from kustgen.kustomize.generators.configmap import generate_configmap
 from kustgen.kustomize.generators.secret import generate_secret
 from kustgen.kustomize.kustomization import COMPONENT_KIND, Kustomization, _list
-from kustgen.kustomize.loader import FileCache, Loader
+from kustgen.kustomize.loader import FileCache, Loader, display_path
 from kustgen.kustomize.resid import id_equals, id_key
 from kustgen.kustomize import sort as S
 from kustgen import yamlio
@@ -61,11 +61,16 @@ def _append(ra: Accumulator, res: Resource) -> None:
         keys = ra.keys = {id_key(r.cur_id()) for r in ra.resources}
     k = id_key(cid)
     if k in keys:
-        if True:
-            o = res.origin
-            raise RenderError("may not add resource with an already registered id: %s" % (cid,),
-                              o.file if o else None, o.line if o else None)
+        o = res.origin
+        first = next((r.origin for r in ra.resources if id_key(r.cur_id()) == k), None)
+        where = ""
+        if o is not None and first is not None:
+            where = " (%s:%d, first at %s:%d: rename one, or use a patch to change it)" % (
+                display_path(o.file), o.line, display_path(first.file), first.line)
+        raise RenderError("may not add resource with an already registered id: %s%s"
+                          % (cid, where), o.file if o else None, o.line if o else None)
     ra.resources.append(res)
+    keys.add(k)
 
 
 _BUILD_ANNOTATIONS = ("config.kubernetes.io/origin", "alpha.config.kubernetes.io/transformations")
