@@ -59,3 +59,20 @@ def test_upstream_examples_render_like_kubectl(tmp_path, overlay):
     got = api.build(str(tmp_path))
     assert got.count("\n---\n") + 1 >= n
     assert got == want
+
+
+def test_upstream_crds_render_like_kubectl(tmp_path):
+    """All 254 upstream CRDs (23 MB of OpenAPI schemas with every kind of string in their
+    descriptions) through one kustomization."""
+    ref = need_kubectl()
+    src = need_shared("crds")
+    files = sorted(glob.glob(os.path.join(src, "**", "*.yaml"), recursive=True))
+    assert len(files) > 250
+    names = []
+    for f in files:
+        shutil.copy(f, tmp_path / os.path.basename(f))
+        names.append(os.path.basename(f))
+    (tmp_path / "kustomization.yaml").write_text(
+        "resources:\n" + "".join("- %s\n" % n for n in names))
+    want = subprocess.run(ref + [str(tmp_path)], capture_output=True, text=True, check=True).stdout
+    assert api.build(str(tmp_path)) == want
