@@ -7,6 +7,7 @@ transformer uses. Sequences met on the way apply the rest of the path to each el
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 from kustgen.model import RenderError, Resource
@@ -18,29 +19,24 @@ SCALAR = "scalar"
 # set_fn(parent_container, key_or_index) -> None
 SetFn = Callable[[dict, str], None]
 
-_split_cache: dict[str, tuple[str, ...]] = {}
-
-
+@lru_cache(maxsize=2048)
 def split_fs_path(path: str) -> tuple[str, ...]:
-    parts = _split_cache.get(path)
-    if parts is None:
-        out, cur, i = [], "", 0
-        while i < len(path):
-            ch = path[i]
-            if ch == "\\" and i + 1 < len(path) and path[i + 1] == "/":
-                cur += "/"
-                i += 2
-                continue
-            if ch == "/":
-                out.append(cur)
-                cur = ""
-            else:
-                cur += ch
-            i += 1
-        out.append(cur)
-        parts = tuple(p for p in out if p != "")
-        _split_cache[path] = parts
-    return parts
+    """`spec/template/metadata/labels` -> parts; `\\/` escapes a slash inside a key."""
+    out, cur, i = [], "", 0
+    while i < len(path):
+        ch = path[i]
+        if ch == "\\" and i + 1 < len(path) and path[i + 1] == "/":
+            cur += "/"
+            i += 2
+            continue
+        if ch == "/":
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+        i += 1
+    out.append(cur)
+    return tuple(p for p in out if p != "")
 
 
 def fs_applies(fs, res: Resource, use_org: bool = False) -> bool:

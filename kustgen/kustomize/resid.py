@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kustgen.model import Gvk, ResId
 
@@ -46,23 +47,14 @@ def gvk_selected(gvk: Gvk, group: str = "", version: str = "", kind: str = "") -
     return True
 
 
-_regex_cache: dict[str, re.Pattern] = {}
-
-
+@lru_cache(maxsize=1024)
 def anchored(pattern: str) -> re.Pattern:
-    r = _regex_cache.get(pattern)
-    if r is None:
-        try:
-            r = re.compile("^(?:%s)$" % _go_regex(pattern))
-        except re.error:
-            r = re.compile("^%s$" % re.escape(pattern))
-        _regex_cache[pattern] = r
-    return r
-
-
-def _go_regex(p: str) -> str:
-    # Go's RE2 and Python's re agree on the syntax selectors use in practice.
-    return p
+    """A selector pattern (Go RE2 syntax; Python's re agrees on what selectors use),
+    anchored at both ends as Kustomize does; an invalid pattern matches literally."""
+    try:
+        return re.compile("^(?:%s)$" % pattern)
+    except re.error:
+        return re.compile("^%s$" % re.escape(pattern))
 
 
 def id_key(rid: ResId) -> tuple:

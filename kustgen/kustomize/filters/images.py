@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kustgen.model import Resource
 from kustgen.kustomize.fieldspec import apply_fieldspec, fs_applies
 
-_match_cache: dict[str, re.Pattern] = {}
 
 
 def split_image(image: str) -> tuple[str, str, str]:
@@ -33,15 +33,17 @@ def split_image(image: str) -> tuple[str, str, str]:
     return image[:ci], image[ci + 1:], ""
 
 
+@lru_cache(maxsize=256)
+def _image_pattern(name: str) -> re.Pattern:
+    # Kustomize's IsImageMatched: the name as a regex, then an optional digest or tag.
+    try:
+        return re.compile("^" + name + r"(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$")
+    except re.error:
+        return re.compile("^" + re.escape(name) + r"(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$")
+
+
 def image_matches(value: str, name: str) -> bool:
-    rx = _match_cache.get(name)
-    if rx is None:
-        try:
-            rx = re.compile("^" + name + r"(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$")
-        except re.error:
-            rx = re.compile("^" + re.escape(name) + r"(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$")
-        _match_cache[name] = rx
-    return rx.match(value) is not None
+    return _image_pattern(name).match(value) is not None
 
 
 def new_image_value(value: str, spec: dict) -> str | None:
