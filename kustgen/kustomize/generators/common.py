@@ -44,7 +44,7 @@ def parse_env_text(text: str, where: str) -> list[tuple[str, str]]:
                                   % (where, n, k))
             out.append((k, v))
         else:
-            v = os.environ.get(line.strip())
+            v = os.environ.get(line.strip())  # Kustomize: a bare KEY takes its value from the environment
             if v is not None:
                 out.append((line.strip(), v))
     return out
