@@ -3,7 +3,6 @@ patch or transformer changed."""
 
 from __future__ import annotations
 
-import os
 
 from kustgen.kustomize.pipeline import BuildSession
 from kustgen import api
