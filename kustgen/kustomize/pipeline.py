@@ -36,6 +36,9 @@ from kustgen.kustomize import sort as S
 from kustgen import yamlio
 
 LOCAL_CONFIG = "config.kubernetes.io/local-config"
+MANAGED_BY = "app.kubernetes.io/managed-by"
+# What `kubectl kustomize` (our reference) writes; the kustomize CLI writes its version.
+MANAGED_BY_VALUE = "kustomize-(devel)"
 
 
 TransformerConfig = FS.TransformerConfig
@@ -174,6 +177,12 @@ class BuildSession:
         if "transformerAnnotations" in ctx.build_metadata:
             from kustgen.kustomize import plugins
             plugins.finish_transformations(res)
+        if "managedByLabel" in ctx.build_metadata:
+            for r in res:
+                lab = r.metadata.get("labels")
+                if not isinstance(lab, dict):
+                    lab = r.metadata["labels"] = {}
+                lab[MANAGED_BY] = MANAGED_BY_VALUE
         so = kust.get("sortOptions")
         res = S.sort_resources(res, reorder, so, kust.path)
         return res
@@ -183,10 +192,13 @@ class BuildSession:
 
     # -- accumulation ------------------------------------------------------------------
     def _check_supported(self, kust: Kustomization) -> None:
-        for f in ("helmCharts", "helmChartInflationGenerator", "helmGlobals"):
+        for f in ("helmCharts", "helmChartInflationGenerator"):
             if kust.raw.get(f):
                 raise UnsupportedFeature(f, "the embedded engine does not render '%s' (Helm)"
                                          % f, kust.path, kust.line_of(f))
+        if kust.raw.get("validators"):
+            raise UnsupportedFeature("validators", "the embedded engine does not run validator "
+                                     "plugins ('validators')", kust.path, kust.line_of("validators"))
         for fld in ("resources", "bases", "components"):
             for i, r in enumerate(_list(kust.raw.get(fld))):
                 r = str(r)

@@ -190,10 +190,6 @@ def note_transformation(ctx, resources, cfile, ldr, kind: str, name) -> None:
 def finish_transformations(resources) -> None:
     for r in resources:
         ts = r.extra.get("transformations") or []
-        if ORIGIN_ANNOTATION not in r.annotations():
-            # Kustomize records the first transformer of a resource without an origin as
-            # its origin (dropped at the end unless originAnnotations are asked for).
-            ts = ts[1:]
         if not ts:
             continue
         lines = []
