@@ -60,8 +60,26 @@ def trees(draw):
         else:
             base_res.append(configmap(n, draw(st.dictionaries(
                 st.sampled_from(["k1", "k2", "region"]), WORDS, max_size=2))))
+    if draw(st.booleans()):
+        base_res.append({"apiVersion": "v1", "kind": "ServiceAccount",
+                         "metadata": {"name": "runner"}})
+        base_res.append({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                         "metadata": {"name": "runner"},
+                         "roleRef": {"apiGroup": "rbac.authorization.k8s.io",
+                                     "kind": "ClusterRole", "name": "view"},
+                         "subjects": [{"kind": "ServiceAccount", "name": "runner",
+                                       "namespace": draw(st.sampled_from(["default", "ops"]))},
+                                      {"kind": "ServiceAccount", "name": "default"}]})
     files = {"base/resources.yaml": yaml.safe_dump_all(base_res, sort_keys=False)}
     base_k = {"resources": ["resources.yaml"]}
+    services = [r["metadata"]["name"] for r in base_res if r["kind"] == "Service"]
+    deploys_b = [r for r in base_res if r["kind"] == "Deployment"]
+    if services and deploys_b and draw(st.booleans()):
+        base_k["vars"] = [{"name": "SVC", "objref": {"kind": "Service", "name": services[0],
+                                                    "apiVersion": "v1"}}]
+        deploys_b[0]["spec"]["template"]["spec"]["containers"][0]["args"] = [
+            "--upstream=$(SVC):80", "$(UNKNOWN)", "$$(SVC)"]
+        files["base/resources.yaml"] = yaml.safe_dump_all(base_res, sort_keys=False)
     if draw(st.booleans()):
         base_k["configMapGenerator"] = [{"name": "settings", "literals": [
             "%s=%s" % (k, v) for k, v in draw(st.dictionaries(
