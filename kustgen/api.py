@@ -137,12 +137,8 @@ def provenance(resource) -> list[tuple[str, str]]:
 
 
 def _fmt_origin(o, display_path) -> str:
-    s = display_path(o.file)
-    if o.line:
-        s += ":%d" % o.line
-    if o.via:
-        s += " (%s)" % o.via
-    return s
+    import dataclasses
+    return str(dataclasses.replace(o, file=display_path(o.file), column=0))
 
 
 def render_with_origins(resources) -> str:
