@@ -212,7 +212,9 @@ def resources_from_docs(docs: list, path: str) -> list[Resource]:
                 if not isinstance(it, dict):
                     raise YamlError("%s item %d is not a map" % (kind, i), path, d.line)
                 pos = d.positions.get(("items", i)) if d.positions else None
-                out.append(_make(deep_copy(it), path, pos[0] if pos else d.line, d.index))
+                r = _make(deep_copy(it), path, pos[0] if pos else d.line, d.index)
+                r.extra["doc_prefix"] = ("items", i)   # where the object sits in its document
+                out.append(r)
             continue
         out.append(_make(deep_copy(data), path, d.line, d.index))
     return out
