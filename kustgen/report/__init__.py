@@ -1,0 +1,160 @@
+"""Reports: one module per output format, all with one interface.
+
+A reporter collects findings with ``write(finding)`` and returns its whole output as a
+string from ``flush(resources=None, files=None)`` (the counts of resources and files that
+were checked, when the caller knows them; they only feed the summary). Reporters are
+pure: they never print, exit or read the environment; only the CLI does.
+
+Every reporter takes the same keyword options, so the CLI can build any of them the same
+way with ``get_reporter(name, **opts)``; each uses those that make sense for it:
+
+- ``color`` (text): ANSI colours. The CLI decides (TTY, ``NO_COLOR``).
+- ``base_dir`` (sarif, github, junit, text, json): file paths are made relative to it.
+- ``rules`` (sarif): ``{rule id: one-line description}`` for ``tool.driver.rules``.
+- ``tool_version`` (sarif): the version written into ``tool.driver``.
+- ``fail_on`` (junit): the lowest severity that makes a test case fail.
+
+Output is deterministic: findings are sorted (by file, line, column, ..., then resource)
+whatever order they were written in.
+
+Reports print ``Finding.message`` as given: checks must never put a secret's value in a
+message (name the key, not the value); no reporter can tell a secret from other text.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from kustgen.model.errors import ConfigError
+from kustgen.model.finding import Finding, Severity
+from kustgen.model.resid import ResId
+
+
+def _resid_key(r: ResId | None) -> tuple:
+    if r is None:
+        return ()
+    return (r.gvk.group, r.gvk.version, r.gvk.kind, r.namespace, r.name)
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings in report order; the resource (not part of Finding's ordering) breaks ties."""
+    return sorted(findings, key=lambda f: (f, _resid_key(f.resid)))
+
+
+def resource_label(r: ResId) -> str:
+    """``Kind/name``, or ``namespace/Kind/name`` when namespaced."""
+    return r.short()
+
+
+def relative_path(file: str, base_dir: str | None) -> str:
+    """``file`` relative to ``base_dir`` (POSIX separators); unchanged when it is outside."""
+    if not file or not base_dir:
+        return file.replace(os.sep, "/") if file else file
+    rel = os.path.relpath(file, base_dir)
+    if rel == ".." or rel.startswith(".." + os.sep):
+        return file.replace(os.sep, "/")
+    return rel.replace(os.sep, "/")
+
+
+@dataclass(frozen=True)
+class Summary:
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    files: int = 0                       # files with at least one finding
+    resources: int = 0                   # resources with at least one finding
+    resources_checked: int | None = None
+    files_checked: int | None = None
+
+    @property
+    def findings(self) -> int:
+        return self.errors + self.warnings + self.infos
+
+
+def summarize(findings: Iterable[Finding], resources: int | None = None,
+              files: int | None = None) -> Summary:
+    fs = list(findings)
+    count = {s: 0 for s in Severity}
+    for f in fs:
+        count[f.severity] += 1
+    return Summary(
+        errors=count[Severity.ERROR],
+        warnings=count[Severity.WARNING],
+        infos=count[Severity.INFO],
+        files=len({f.origin.file for f in fs if f.origin.file}),
+        resources=len({(f.overlay, _resid_key(f.resid)) for f in fs if f.resid is not None}),
+        resources_checked=resources,
+        files_checked=files,
+    )
+
+
+class Reporter:
+    """Base of every format: collects findings; subclasses implement ``flush``."""
+
+    name = ""
+
+    def __init__(self, *, color: bool = False, base_dir: str | None = None,
+                 rules: Mapping[str, str] | None = None, tool_version: str | None = None,
+                 fail_on: Severity = Severity.ERROR):
+        self.color = color
+        self.base_dir = base_dir
+        self.rules = dict(rules or {})
+        self.tool_version = tool_version
+        self.fail_on = fail_on
+        self._findings: list[Finding] = []
+
+    def write(self, finding: Finding) -> None:
+        if not isinstance(finding, Finding):
+            raise TypeError("write() takes a Finding, not %r" % type(finding).__name__)
+        self._findings.append(finding)
+
+    def findings(self) -> list[Finding]:
+        return sort_findings(self._findings)
+
+    def file_of(self, f: Finding) -> str:
+        return relative_path(f.origin.file, self.base_dir)
+
+    def flush(self, resources: int | None = None, files: int | None = None) -> str:
+        raise NotImplementedError
+
+
+# The format modules import the base above, so they are imported after it.
+from kustgen.report.text import TextReporter  # noqa: E402
+from kustgen.report.json_format import JsonReporter  # noqa: E402
+from kustgen.report.junit import JunitReporter  # noqa: E402
+from kustgen.report.sarif import SarifReporter  # noqa: E402
+from kustgen.report.github import GithubReporter  # noqa: E402
+
+FORMATS: dict[str, type[Reporter]] = {
+    "text": TextReporter,
+    "json": JsonReporter,
+    "junit": JunitReporter,
+    "sarif": SarifReporter,
+    "github": GithubReporter,
+}
+
+
+def get_reporter(name: str, **opts) -> Reporter:
+    """A new reporter for format ``name``; ConfigError (exit 2 in the CLI) if unknown."""
+    cls = FORMATS.get(name)
+    if cls is None:
+        raise ConfigError("unknown report format %r (%s)" % (name, ", ".join(FORMATS)))
+    return cls(**opts)
+
+
+def render(name: str, findings: Iterable[Finding], resources: int | None = None,
+           files: int | None = None, **opts) -> str:
+    """One call: a reporter for ``name``, every finding written, its output."""
+    rep = get_reporter(name, **opts)
+    for f in findings:
+        rep.write(f)
+    return rep.flush(resources=resources, files=files)
+
+
+__all__ = [
+    "FORMATS", "get_reporter", "render", "Reporter", "Summary", "summarize",
+    "sort_findings", "relative_path", "resource_label",
+    "TextReporter", "JsonReporter", "JunitReporter", "SarifReporter", "GithubReporter",
+]
