@@ -1,0 +1,1 @@
+"""Schema sources, one module each: look up the schema of an apiVersion + kind."""
