@@ -6,7 +6,7 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 
-from kustgen.model import KustgenError, RenderError, UnsupportedFeature
+from kustgen.model import KustgenError, RenderError, UnsupportedFeature  # noqa: F401
 
 
 @dataclass
@@ -154,3 +154,110 @@ def render_with_origins(resources) -> str:
                 lines.append("# %s: %s" % (path, where))
         docs.append("".join(l + "\n" for l in lines) + yamlio.dump(r.obj))
     return "---\n".join(docs)
+
+
+# ---------------------------------------------------------------------------------------
+# validate
+# ---------------------------------------------------------------------------------------
+@dataclass
+class ValidateResult:
+    findings: list = field(default_factory=list)
+    overlays: list = field(default_factory=list)
+    render_errors: int = 0
+    stats: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+
+class _XrdAdapter:
+    """XRD-derived schemas as registry entries (compiled once per kind)."""
+
+    def __init__(self, xrd_source):
+        self.src = xrd_source
+        self._entries: dict = {}
+
+    def lookup(self, api_version: str, kind: str):
+        key = (api_version, kind)
+        if key not in self._entries:
+            d = self.src.lookup(api_version, kind)
+            entry = None
+            if d is not None:
+                from kustgen.schemas.registry import SchemaEntry
+                entry = SchemaEntry(api_version, kind, d.source, openapi=d.openapi_v3)
+            self._entries[key] = entry
+        return self._entries[key]
+
+
+def find_roots(top: str = ".") -> list[str]:
+    """Kustomization directories under `top` that no other kustomization includes."""
+    from kustgen.kustomize.kustomization import KUSTOMIZATION_FILE_NAMES, _list
+    from kustgen.kustomize.loader import load_kustomization_yaml
+    dirs, referenced = [], set()
+    for d, subdirs, files in os.walk(top):
+        subdirs[:] = sorted(s for s in subdirs if not s.startswith(".") and s not in (
+            "node_modules", "__pycache__", "rendered"))
+        kf = next((f for f in KUSTOMIZATION_FILE_NAMES if f in files), None)
+        if kf is None:
+            continue
+        dirs.append(os.path.normpath(d))
+        try:
+            with open(os.path.join(d, kf), "rb") as fh:
+                data, _ = load_kustomization_yaml(fh.read(), os.path.join(d, kf))
+        except (OSError, KustgenError):
+            continue
+        if isinstance(data, dict):
+            for fld in ("resources", "bases", "components"):
+                for r in _list(data.get(fld)):
+                    referenced.add(os.path.normpath(os.path.join(d, str(r))))
+    return [d for d in dirs if d not in referenced]
+
+
+def validate(paths: list[str] | None = None, *, crds: list[str] = (),
+             kubernetes_version: str = "1.32.0", strict: bool = True,
+             missing: dict | None = None, cel: bool = True) -> ValidateResult:
+    """Render each overlay and validate every resource; findings are located at the
+    file:line to edit. Render failures are findings too (rule `render-error`)."""
+    from kustgen.model import Finding, Origin, Severity
+    from kustgen.kustomize.pipeline import BuildSession
+    from kustgen.kustomize.provenance import locate
+    from kustgen.schemas.registry import Registry
+    from kustgen.schemas.sources.builtin import BuiltinSource
+    from kustgen.schemas.sources.crd import CrdSource
+    from kustgen.validate import MissingSchemaPolicy, Validator
+
+    result = ValidateResult()
+    overlays = list(paths) if paths else find_roots(".")
+    result.overlays = overlays
+    session = BuildSession()
+    rendered = []
+    for r in render(overlays, session=session, fallback=False):
+        if r.error is not None:
+            e = r.error
+            result.render_errors += 1
+            result.findings.append(Finding(Origin(e.file or r.path, e.line or 0, e.column or 0),
+                                           "render-error", Severity.ERROR, e.message,
+                                           None, "", r.path))
+            continue
+        rendered.append(r)
+    crd_src = CrdSource(strict=strict)
+    for p in crds:
+        crd_src.add_path(p)
+    xrds = []
+    for r in rendered:
+        for res in r.resources:
+            if res.kind == "CustomResourceDefinition" and res.gvk.group == "apiextensions.k8s.io":
+                crd_src.add(res.obj, res.origin.file if res.origin else r.path)
+            elif res.kind == "CompositeResourceDefinition" and \
+                    res.gvk.group == "apiextensions.crossplane.io":
+                xrds.append(res.obj)
+    sources = [crd_src]
+    if xrds:
+        from kustgen.schemas.sources.xrd import XrdSource
+        sources.append(_XrdAdapter(XrdSource(xrds)))
+    sources.append(BuiltinSource(kubernetes_version, strict))
+    validator = Validator(Registry(sources), locate=lambda res, path: locate(session.cache, res, path),
+                          missing=MissingSchemaPolicy(missing), cel=cel)
+    for r in rendered:
+        result.findings.extend(validator.validate(r.resources, r.path))
+    result.stats = dict(validator.stats)
+    result.findings.sort()
+    return result

@@ -18,9 +18,11 @@ def cli() -> None:
     """Crossplane + Kustomize + Argo CD GitOps repos: generate, render, check."""
 
 
-from kustgen.cli import build as _build  # noqa: E402  (registers the command)
+from kustgen.cli import build as _build  # noqa: E402
+from kustgen.cli import validate as _validate  # noqa: E402
 
 cli.add_command(_build.build)
+cli.add_command(_validate.validate)
 
 
 def main(argv=None) -> None:

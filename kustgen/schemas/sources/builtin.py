@@ -131,3 +131,21 @@ def _api_version_matches(schema: dict, api_version: str) -> bool:
     """File names drop the group's domain (apps vs apps.example.org): check the enum."""
     av = ((schema.get("properties") or {}).get("apiVersion") or {}).get("enum")
     return not av or api_version in av
+
+
+class BuiltinSource:
+    """Registry source for built-in kinds (apps/v1 Deployment, v1 ConfigMap, ...)."""
+
+    def __init__(self, kubernetes_version: str = "1.32.0", strict: bool = True):
+        self.schemas = BuiltinSchemas(kubernetes_version, strict)
+
+    def describe(self) -> str:
+        return self.schemas.describe()
+
+    def lookup(self, api_version: str, kind: str):
+        s = self.schemas.schema(api_version, kind)
+        if s is None:
+            return None
+        from kustgen.schemas.registry import SchemaEntry
+        return SchemaEntry(api_version, kind, self.describe(), schema=s,
+                           strict=self.schemas.strict)
