@@ -8,7 +8,6 @@ entry (see :class:`kustgen.schemas.registry.SchemaEntry`).
 
 from __future__ import annotations
 
-import os
 from typing import Any, Iterable
 
 from kustgen.model.errors import KustgenError
@@ -16,7 +15,6 @@ from kustgen.schemas.registry import SchemaEntry
 
 __all__ = ["CrdSource", "SchemaEntry", "is_crd"]
 
-_YAML_EXT = (".yaml", ".yml", ".json")
 # A version with no schema accepts anything (what the API server does with such CRDs).
 _OPEN = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
 
@@ -84,44 +82,9 @@ class CrdSource:
 
     def add_path(self, path: str) -> int:
         """Index every CRD in a file, or in the YAML files under a folder."""
-        from kustgen.yamlio import load_documents
-
+        from kustgen.fs import DiskFS
+        from kustgen.schemas.sources import read_documents
         n = 0
-        for p in self._files(path):
-            try:
-                docs = load_documents(self._read(p), p)
-            except KustgenError as e:
-                self.errors.append(e)
-                continue
-            except OSError as e:
-                self.errors.append(KustgenError("cannot read: %s" % (e.strerror or e), p))
-                continue
-            for d in docs:
-                n += self.add(d.data, p)
+        for p, d in read_documents(self.fs or DiskFS(), [path], self.errors):
+            n += self.add(d.data, p)
         return n
-
-    def _read(self, p: str) -> bytes:
-        if self.fs is not None:
-            return self.fs.read_bytes(p)
-        with open(p, "rb") as f:
-            return f.read()
-
-    def _is_dir(self, p: str) -> bool:
-        return self.fs.is_dir(p) if self.fs is not None else os.path.isdir(p)
-
-    def _listdir(self, p: str) -> list[str]:
-        return self.fs.listdir(p) if self.fs is not None else os.listdir(p)
-
-    def _files(self, path: str) -> list[str]:
-        if not self._is_dir(path):
-            return [path]
-        out = []
-        for name in sorted(self._listdir(path)):
-            if name.startswith("."):
-                continue
-            p = os.path.join(path, name)
-            if self._is_dir(p):
-                out.extend(self._files(p))
-            elif name.endswith(_YAML_EXT):
-                out.append(p)
-        return out

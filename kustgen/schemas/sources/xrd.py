@@ -39,7 +39,6 @@ Two generations of Crossplane (``crossplane=2``, the default, or ``crossplane=1`
 from __future__ import annotations
 
 import copy
-import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -470,22 +469,13 @@ class XrdSource:
     def from_paths(cls, paths: Iterable[str], *, fs=None, crossplane: int = 2) -> "XrdSource":
         """Read XRDs from YAML files or directories (through ``fs``, default the disk)."""
         from kustgen.fs import DiskFS
-        from kustgen.yamlio import load_documents
+        from kustgen.schemas.sources import read_documents
 
         fs = fs if fs is not None else DiskFS()
         src = cls(crossplane=crossplane)
-        for p in _walk(fs, paths):
-            try:
-                docs = load_documents(fs.read_bytes(p), p)
-            except KustgenError as e:
-                src.errors.append(e)
-                continue
-            except OSError as e:
-                src.errors.append(KustgenError("cannot read: %s" % (e.strerror or e), p))
-                continue
-            for d in docs:
-                if is_xrd(d.data):
-                    src.add(d.data, path=p, line=d.line)
+        for p, d in read_documents(fs, paths, src.errors):
+            if is_xrd(d.data):
+                src.add(d.data, path=p, line=d.line)
         return src
 
     def add(self, xrd: dict, *, path: str | None = None, line: int | None = None) -> None:
@@ -520,16 +510,3 @@ class XrdSource:
         return len(self._by_gvk)
 
 
-def _walk(fs, paths: Iterable[str]) -> list[str]:
-    out: list[str] = []
-    for p in paths:
-        if fs.is_dir(p):
-            for n in fs.listdir(p):
-                c = os.path.join(p, n)
-                if fs.is_dir(c):
-                    out.extend(_walk(fs, [c]))
-                elif n.endswith((".yaml", ".yml")):
-                    out.append(c)
-        else:
-            out.append(p)
-    return out
