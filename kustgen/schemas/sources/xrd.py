@@ -508,5 +508,3 @@ class XrdSource:
 
     def __len__(self) -> int:
         return len(self._by_gvk)
-
-
