@@ -215,3 +215,13 @@ def test_injected_errors_are_reported_exactly(aws_registry):
             mutated += 1
     print("\n%d injected errors, each reported exactly" % mutated)
     assert mutated > 300
+
+
+def test_a_crd_folder_is_indexed_without_parsing_it_all():
+    """Looking up one kind parses only the file that defines it."""
+    src = CrdSource([need_shared("crds")])
+    assert src._parsed == set()
+    entry = src.lookup("s3.aws.upbound.io/v1beta2", "Bucket")
+    assert entry is not None and entry.kind == "Bucket"
+    assert len(src._parsed) == 1 and next(iter(src._parsed)).endswith("s3.aws.upbound.io_buckets.yaml")
+    assert src.lookup("s3.aws.upbound.io/v1beta9", "Bucket") is None

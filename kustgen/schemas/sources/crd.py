@@ -8,6 +8,7 @@ entry (see :class:`kustgen.schemas.registry.SchemaEntry`).
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from kustgen.model.errors import KustgenError
@@ -17,6 +18,29 @@ __all__ = ["CrdSource", "SchemaEntry", "is_crd"]
 
 # A version with no schema accepts anything (what the API server does with such CRDs).
 _OPEN = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+
+
+_CRD_KIND = re.compile(rb"(?m)^kind: *['\"]?CustomResourceDefinition['\"]? *$")
+_GROUP = re.compile(rb"(?m)^  group: *['\"]?([A-Za-z0-9.-]+)['\"]? *$")
+_NAMES_KIND = re.compile(rb"(?m)^  names:\n(?:    .*\n|\s*\n)*?    kind: *['\"]?([A-Za-z0-9]+)['\"]? *$")
+_DOC_SPLIT = re.compile(rb"(?m)^---")
+
+
+def _scan(raw: bytes) -> list[tuple[str, str]] | None:
+    """(group, kind) of each CRD in a file laid out the usual way, or None when the file
+    must be parsed to know (JSON, flow style, other indentation, non-CRD documents)."""
+    out = []
+    for chunk in _DOC_SPLIT.split(raw):
+        if not chunk.strip():
+            continue
+        if not _CRD_KIND.search(chunk):
+            return None
+        g = _GROUP.findall(chunk)
+        k = _NAMES_KIND.findall(chunk)
+        if len(g) != 1 or len(k) != 1:
+            return None
+        out.append((g[0].decode(), k[0].decode()))
+    return out or None
 
 
 def is_crd(doc: Any) -> bool:
@@ -33,6 +57,8 @@ class CrdSource:
         self.strict = strict
         self.fs = fs
         self._entries: dict[tuple[str, str], SchemaEntry] = {}
+        self._pending: dict[tuple[str, str], list[str]] = {}   # (group, kind) -> files
+        self._parsed: set[str] = set()
         self.errors: list[KustgenError] = []
         for it in items:
             if isinstance(it, dict):
@@ -41,13 +67,22 @@ class CrdSource:
                 self.add_path(str(it))
 
     def __len__(self) -> int:
+        self._load_all()
         return len(self._entries)
 
     def keys(self) -> list[tuple[str, str]]:
         """(apiVersion, kind) of every indexed schema, in the order they were added."""
+        self._load_all()
         return list(self._entries)
 
+    def _load_all(self) -> None:
+        for key in list(self._pending):
+            for p in self._pending.pop(key, ()):
+                self._parse(p)
+
     def lookup(self, api_version: str, kind: str) -> SchemaEntry | None:
+        if self._pending:
+            self._load_pending(api_version, kind)
         return self._entries.get((api_version, kind))
 
     # ----------------------------------------------------------------------------------
@@ -81,10 +116,42 @@ class CrdSource:
         return n
 
     def add_path(self, path: str) -> int:
-        """Index every CRD in a file, or in the YAML files under a folder."""
+        """Index the CRDs in a file, or in the YAML files under a folder.
+
+        Files are parsed when one of their kinds is first looked up: a cheap scan finds
+        each CRD's group and kind (a folder of upstream CRDs is tens of MB of YAML, most of
+        it never needed). A file whose layout the scan does not recognise is parsed now.
+        Returns how many files were indexed."""
+        from kustgen.fs import DiskFS
+        from kustgen.schemas.sources import yaml_files
+        fs = self.fs or DiskFS()
+        n = 0
+        for p in yaml_files(fs, [path]):
+            try:
+                raw = fs.read_bytes(p)
+            except OSError as e:
+                self.errors.append(KustgenError("cannot read: %s" % (e.strerror or e), p))
+                continue
+            keys = _scan(raw)
+            if keys is None:
+                self._parse(p, raw)
+            else:
+                for k in keys:
+                    self._pending.setdefault(k, []).append(p)
+            n += 1
+        return n
+
+    def _parse(self, p: str, raw: bytes | None = None) -> None:
         from kustgen.fs import DiskFS
         from kustgen.schemas.sources import read_documents
-        n = 0
-        for p, d in read_documents(self.fs or DiskFS(), [path], self.errors):
-            n += self.add(d.data, p)
-        return n
+        if p in self._parsed:
+            return
+        self._parsed.add(p)
+        for path, d in read_documents(self.fs or DiskFS(), [p], self.errors):
+            self.add(d.data, path)
+
+    def _load_pending(self, api_version: str, kind: str) -> None:
+        api_version = api_version if isinstance(api_version, str) else ""
+        group = api_version.split("/", 1)[0] if "/" in api_version else ""
+        for p in self._pending.pop((group, kind), ()):
+            self._parse(p)
