@@ -32,10 +32,57 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-try:  # the Rust-backed `common-expression-language` distribution installs `cel`
-    import cel as _cel
-except ImportError:  # pragma: no cover - exercised only without the dependency
-    _cel = None
+class _LazyCel:
+    """The Rust extension of `common-expression-language`, loaded on first use.
+
+    The `cel` package's own __init__ also imports its interactive CLI (prompt_toolkit,
+    typer, rich: ~0.4 s); we load only the compiled extension module when we can."""
+
+    _mod = None
+    _tried = False
+
+    def get(self):
+        if not self._tried:
+            _LazyCel._tried = True
+            _LazyCel._mod = _load_cel_extension()
+        return self._mod
+
+
+def _load_cel_extension():
+    import importlib.machinery
+    import importlib.util
+    import sys
+    spec = importlib.util.find_spec("cel")
+    if spec is None:
+        return None
+    if "cel" in sys.modules:             # already imported the normal way
+        return sys.modules["cel"]
+    for loc in spec.submodule_search_locations or ():
+        import os
+        for name in os.listdir(loc):
+            if name.startswith("cel.") and name.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES)):
+                ext = importlib.util.spec_from_file_location("cel.cel", os.path.join(loc, name))
+                if ext is not None and ext.loader is not None:
+                    if "cel.cel" in sys.modules:
+                        return sys.modules["cel.cel"]
+                    mod = importlib.util.module_from_spec(ext)
+                    # registered under its real name, so a later `import cel` reuses it
+                    # instead of initialising the extension a second time
+                    sys.modules["cel.cel"] = mod
+                    try:
+                        ext.loader.exec_module(mod)
+                        return mod
+                    except ImportError:
+                        del sys.modules["cel.cel"]
+                        break
+    try:
+        import cel
+        return cel
+    except ImportError:  # pragma: no cover - exercised only without the dependency
+        return None
+
+
+_LAZY = _LazyCel()
 
 INT64_MIN = -(2 ** 63)
 INT64_MAX = 2 ** 63 - 1
@@ -188,6 +235,7 @@ def _field_path_pointer(field_path: str) -> str | None:
 
 def _compile(src: str):
     """(program, error) for one CEL source."""
+    _cel = _LAZY.get()
     if _cel is None:
         return None, "the CEL library (common-expression-language) is not installed"
     try:
@@ -321,7 +369,7 @@ class CelRules:
                 out.append(CelResult(path, "not evaluated: %s" % bad, r.rule, r.reason, False))
                 continue
             if ctx is None:
-                ctx = _cel.Context(variables={"self": value}, functions=_EXTENSIONS)
+                ctx = _LAZY.get().Context(variables={"self": value}, functions=_EXTENSIONS)
             try:
                 ok = r.program.execute(ctx)
             except Exception as e:  # noqa: BLE001 - never turn a library failure into an error

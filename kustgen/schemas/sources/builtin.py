@@ -17,12 +17,12 @@ _DEF_REF = re.compile(r"^(?:/api/_definitions\.json)?#/\$defs/(.+)$")
 
 
 def _package_dir() -> str | None:
-    try:
-        import kubernetes_validate  # noqa: F401  (heavy only on first use)
-    except ImportError:
+    # Find the package's data without importing it (its import pulls in jsonschema & co).
+    import importlib.util
+    spec = importlib.util.find_spec("kubernetes_validate")
+    if spec is None or not spec.submodule_search_locations:
         return None
-    import kubernetes_validate as kv
-    return os.path.join(os.path.dirname(kv.__file__), "kubernetes-json-schema")
+    return os.path.join(list(spec.submodule_search_locations)[0], "kubernetes-json-schema")
 
 
 def available_versions() -> list[str]:
