@@ -211,6 +211,54 @@ def find_roots(top: str = ".") -> list[str]:
     return [d for d in dirs if d not in referenced]
 
 
+def load_manifests(paths: list[str], session) -> tuple[list, list]:
+    """Plain manifests (files, or folders of .yaml/.yml/.json) that no kustomization is
+    asked to render: their resources, and findings for what cannot be validated (a file
+    that does not parse, a document without apiVersion or kind)."""
+    from kustgen.fs import DiskFS
+    from kustgen.model import Finding, Origin, Resource, Severity, deep_copy
+    from kustgen.schemas.sources import yaml_files
+    resources, findings = [], []
+
+    def bad(file, line, msg):
+        findings.append(Finding(Origin(file, line, 1), "invalid-manifest", Severity.ERROR, msg))
+
+    for p in paths:
+        if not os.path.exists(p):
+            bad(p, 0, "no such file or directory")
+            continue
+        for f in yaml_files(DiskFS(), [p]):
+            try:
+                docs = session.cache.docs(os.path.abspath(f))
+            except KustgenError as e:
+                findings.append(Finding(Origin(e.file or f, e.line or 0, e.column or 0),
+                                        "invalid-manifest", Severity.ERROR, e.message))
+                continue
+            except OSError as e:
+                bad(f, 0, "cannot read: %s" % (e.strerror or e))
+                continue
+            for d in docs:
+                objs = [((), d.data)]
+                if isinstance(d.data, dict) and str(d.data.get("kind", "")).endswith("List") \
+                        and isinstance(d.data.get("items"), list):
+                    objs = [(("items", i), it) for i, it in enumerate(d.data["items"])]
+                for prefix, obj in objs:
+                    pos = d.positions.get(prefix) if d.positions else None
+                    line = pos[0] if pos else d.line
+                    if not isinstance(obj, dict):
+                        bad(os.path.abspath(f), line, "not a Kubernetes object (a YAML map)")
+                        continue
+                    missing = [k for k in ("kind", "apiVersion") if not obj.get(k)]
+                    if missing:
+                        bad(os.path.abspath(f), line, "missing '%s' key" % missing[0])
+                        continue
+                    r = Resource(deep_copy(obj), Origin(os.path.abspath(f), line, 1, d.index))
+                    if prefix:
+                        r.extra["doc_prefix"] = prefix
+                    resources.append(r)
+    return resources, findings
+
+
 def validate(paths: list[str] | None = None, *, crds: list[str] = (),
              kubernetes_version: str = "1.32.0", strict: bool = True,
              missing: dict | None = None, cel: bool = True) -> ValidateResult:
@@ -225,10 +273,19 @@ def validate(paths: list[str] | None = None, *, crds: list[str] = (),
     from kustgen.validate import MissingSchemaPolicy, Validator
 
     result = ValidateResult()
-    overlays = list(paths) if paths else find_roots(".")
+    targets = list(paths) if paths else find_roots(".")
+    from kustgen.kustomize.kustomization import KUSTOMIZATION_FILE_NAMES
+    overlays = [t for t in targets if os.path.isdir(t) and any(
+        os.path.isfile(os.path.join(t, n)) for n in KUSTOMIZATION_FILE_NAMES)]
+    manifests = [t for t in targets if t not in overlays]
     result.overlays = overlays
     session = BuildSession()
     rendered = []
+    if manifests:
+        rr = RenderResult(path="")
+        rr.resources, problems = load_manifests(manifests, session)
+        result.findings.extend(problems)
+        rendered.append(rr)
     for r in render(overlays, session=session, fallback=False):
         if r.error is not None:
             e = r.error
