@@ -41,7 +41,7 @@ def render_with_kustomize(path: str, reorder: str | None) -> str:
 
 
 def render(paths: list[str], reorder: str | None = None, engine: str = "embedded",
-           fallback: bool = True, session=None) -> list[RenderResult]:
+           fallback: bool = True, session=None, text: bool = True) -> list[RenderResult]:
     """Render overlays in one process, sharing parsed files and bases between them.
 
     ``reorder``: None (Kustomize's default: sortOptions, else legacy), 'legacy' or 'none'.
@@ -60,7 +60,8 @@ def render(paths: list[str], reorder: str | None = None, engine: str = "embedded
                     res = s.build(p, reorder or "legacy")
                     from kustgen import yamlio
                     rr.resources = res
-                    rr.text = yamlio.dump_documents([r.obj for r in res])
+                    if text:
+                        rr.text = yamlio.dump_documents([r.obj for r in res])
                 except UnsupportedFeature as e:
                     from kustgen.kustomize.pipeline import kustomize_binary
                     if not fallback:
@@ -286,7 +287,7 @@ def validate(paths: list[str] | None = None, *, crds: list[str] = (),
         rr.resources, problems = load_manifests(manifests, session)
         result.findings.extend(problems)
         rendered.append(rr)
-    for r in render(overlays, session=session, fallback=False):
+    for r in render(overlays, session=session, fallback=False, text=False):
         if r.error is not None:
             e = r.error
             result.render_errors += 1

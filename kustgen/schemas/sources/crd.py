@@ -23,20 +23,26 @@ _OPEN = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
 _CRD_KIND = re.compile(rb"(?m)^kind: *['\"]?CustomResourceDefinition['\"]? *$")
 _GROUP = re.compile(rb"(?m)^  group: *['\"]?([A-Za-z0-9.-]+)['\"]? *$")
 _NAMES_KIND = re.compile(rb"(?m)^  names:\n(?:    .*\n|\s*\n)*?    kind: *['\"]?([A-Za-z0-9]+)['\"]? *$")
-_DOC_SPLIT = re.compile(rb"(?m)^---")
 
 
 def _scan(raw: bytes) -> list[tuple[str, str]] | None:
     """(group, kind) of each CRD in a file laid out the usual way, or None when the file
-    must be parsed to know (JSON, flow style, other indentation, non-CRD documents)."""
+    must be parsed to know (JSON, flow style, other indentation, non-CRD documents).
+
+    Only the head of each document is searched: `group` and `names` come before the
+    (large) `versions` schemas in CRDs as generated and as served."""
     out = []
-    for chunk in _DOC_SPLIT.split(raw):
+    for chunk in raw.split(b"\n---"):
+        if chunk.startswith(b"---"):
+            chunk = chunk[3:]
         if not chunk.strip():
             continue
-        if not _CRD_KIND.search(chunk):
+        cut = chunk.find(b"\n  versions:")
+        head = chunk[:cut] if cut >= 0 else chunk[:65536]
+        if not _CRD_KIND.search(head):
             return None
-        g = _GROUP.findall(chunk)
-        k = _NAMES_KIND.findall(chunk)
+        g = _GROUP.findall(head)
+        k = _NAMES_KIND.findall(head)
         if len(g) != 1 or len(k) != 1:
             return None
         out.append((g[0].decode(), k[0].decode()))
