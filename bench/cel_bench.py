@@ -2,7 +2,7 @@
 """CEL x-kubernetes-validations: time compiled upjet rules on the provider-aws examples
 (run by hand; not a test). Reads ../shared in place.
 
-    python bench/cel.py [REPEAT]
+    python bench/cel_bench.py [REPEAT]
 
 Prints: rules compiled and compile time; µs per raw rule execution (one compiled rule, the
 library alone, `self` already converted in a shared Context, then the whole spec handed over
