@@ -42,3 +42,20 @@ def test_fields_map_to_base_file_or_patch(tmp_path):
     cm = res["ConfigMap"]
     o = locate(s.cache, cm, ("data", "k"))
     assert (o.file, o.line, o.column) == (str(tmp_path / "base" / "list.yaml"), 9, 5)
+
+
+def test_a_subtree_added_by_a_patch_points_at_the_patch(tmp_path):
+    write(tmp_path, {
+        "base/kustomization.yaml": "resources:\n- v.yaml\n",
+        "base/v.yaml": ("apiVersion: s3.aws.upbound.io/v1beta2\nkind: BucketVersioning\n"
+                        "metadata:\n  name: logs\nspec:\n  forProvider:\n    region: eu-west-1\n"),
+        "prod/kustomization.yaml": ("resources:\n- ../base\npatches:\n- target: {kind: BucketVersioning}\n"
+                                    "  path: tags.yaml\n"),
+        "prod/tags.yaml": ("apiVersion: s3.aws.upbound.io/v1beta2\nkind: BucketVersioning\n"
+                           "metadata:\n  name: any\nspec:\n  forProvider:\n    tags:\n"
+                           "      team: orders\n      env: prod\n"),
+    })
+    s = BuildSession()
+    [r] = s.build(str(tmp_path / "prod"))
+    o = locate(s.cache, r, ("spec", "forProvider", "tags"))
+    assert o.file == str(tmp_path / "prod" / "tags.yaml") and o.line == 8   # its first line

@@ -33,6 +33,10 @@ def locate(cache, res: Resource, path: tuple) -> Origin | None:
             best_len, best = n, o
     if best is not None and best_len == len(path):
         return best
+    # a patch that set a whole subtree records its leaves: the subtree came from there
+    inside = [o for p, o in res.field_origins.items() if len(p) > len(path) and p[:len(path)] == path]
+    if inside:
+        return min(inside, key=lambda o: (o.file, o.line, o.column))
     o = res.origin
     if o is None:
         return best
