@@ -88,3 +88,19 @@ def test_every_root_is_found_without_paths(repo):
     data = json.loads(p.stdout)
     overlays = {f["overlay"] for f in data["findings"]}
     assert overlays == {"overlays/dev", "overlays/staging", "overlays/prod"}
+
+
+def test_several_formats_each_to_its_output(repo):
+    p = run(repo, "overlays/dev", "--format", "text", "--format", "sarif", "--output", "v.sarif",
+            "--format", "junit", "--output", "v.xml", "--format", "json", "--output", "v.json")
+    assert p.returncode == 0, p.stderr
+    assert "resources checked" in p.stdout            # text went to standard output
+    sarif = json.loads((repo / "v.sarif").read_text())
+    assert sarif["version"] == "2.1.0"
+    assert (repo / "v.xml").read_text().startswith("<?xml")
+    assert json.loads((repo / "v.json").read_text())["version"] == 1
+
+
+def test_output_without_its_format_is_a_usage_error(repo):
+    p = run(repo, "overlays/dev", "--output", "x.json")
+    assert p.returncode == 2 and "must follow the --format" in p.stderr

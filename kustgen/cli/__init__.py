@@ -27,7 +27,9 @@ cli.add_command(_validate.validate)
 
 def main(argv=None) -> None:
     try:
-        rc = cli.main(args=argv, prog_name="kustgen", standalone_mode=False)
+        args = list(sys.argv[1:] if argv is None else argv)
+        rc = cli.main(args=args, prog_name="kustgen", standalone_mode=False,
+                      obj={"argv": args})
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(2)
