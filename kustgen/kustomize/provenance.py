@@ -23,32 +23,38 @@ def _doc_positions(cache, origin: Origin) -> dict:
 
 
 def locate(cache, res: Resource, path: tuple) -> Origin | None:
-    """The most specific known origin of `path` (a tuple of keys and list indexes) in `res`."""
+    """The most specific known origin of `path` (a tuple of keys and list indexes) in `res`.
+
+    In order: a patch/transformer that set exactly this field, or a parent of it (the
+    whole subtree came from there); the field in the resource's source document; a patch
+    that set fields below it (a subtree the source does not have); the nearest parent in
+    the source document; the resource's own origin."""
     path = tuple(path)
     best_len = -1
     best = None
-    for p, o in res.field_origins.items():
+    for p, fo in res.field_origins.items():
         n = len(p)
         if n > best_len and path[:n] == p:
-            best_len, best = n, o
-    if best is not None and best_len == len(path):
+            best_len, best = n, fo
+    if best is not None:
         return best
-    # a patch that set a whole subtree records its leaves: the subtree came from there
-    inside = [o for p, o in res.field_origins.items() if len(p) > len(path) and p[:len(path)] == path]
-    if inside:
-        return min(inside, key=lambda o: (o.file, o.line, o.column))
     o = res.origin
-    if o is None:
-        return best
-    if not o.file or o.via:           # generated: the generator's kustomization line
-        return best or o
-    positions = _doc_positions(cache, o)
-    prefix = tuple(res.extra.get("doc_prefix", ()))
-    # the longest prefix of the path that the source document has
-    for n in range(len(path), -1, -1):
-        if n <= best_len:
-            break
-        pos = positions.get(prefix + path[:n])
-        if pos is not None:
-            return Origin(o.file, pos[0], pos[1], o.doc)
-    return best or o
+    positions: dict = {}
+    prefix: tuple = ()
+    from_file = o is not None and bool(o.file) and not o.via
+    if from_file:
+        positions = _doc_positions(cache, o)
+        prefix = tuple(res.extra.get("doc_prefix", ()))
+        exact = positions.get(prefix + path)
+        if exact is not None:
+            return Origin(o.file, exact[0], exact[1], o.doc)
+    inside = [fo for p, fo in res.field_origins.items()
+              if len(p) > len(path) and p[:len(path)] == path]
+    if inside:
+        return min(inside, key=lambda x: (x.file, x.line, x.column))
+    if from_file:
+        for n in range(len(path) - 1, -1, -1):
+            pos = positions.get(prefix + path[:n])
+            if pos is not None:
+                return Origin(o.file, pos[0], pos[1], o.doc)
+    return o
