@@ -27,8 +27,9 @@ transformers validators buildMetadata
 """.split())
 
 # Fields the embedded engine does not implement; with kustomize/kubectl on PATH kustgen
-# hands the overlay to it, otherwise the build fails naming the field.
-UNSUPPORTED_FIELDS = ("helmCharts", "helmChartInflationGenerator", "helmGlobals")
+# hands the overlay to it, otherwise the build fails naming the field. (helmGlobals alone
+# changes nothing, so it is accepted.)
+UNSUPPORTED_FIELDS = ("helmCharts", "helmChartInflationGenerator", "validators")
 
 
 _FOLD = {f.lower(): f for f in KNOWN_FIELDS}

@@ -29,7 +29,8 @@ from kustgen.kustomize.filters import patches as P
 from kustgen.kustomize.filters import prefix_suffix, replicas, vars as V
 from kustgen.kustomize.generators.configmap import generate_configmap
 from kustgen.kustomize.generators.secret import generate_secret
-from kustgen.kustomize.kustomization import COMPONENT_KIND, Kustomization, _list
+from kustgen.kustomize.kustomization import (COMPONENT_KIND, UNSUPPORTED_FIELDS, Kustomization,
+                                             _list)
 from kustgen.kustomize.loader import FileCache, Loader, display_path
 from kustgen.kustomize.resid import id_equals, id_key
 from kustgen.kustomize import sort as S
@@ -131,7 +132,6 @@ def _absorb(ra: Accumulator, res: Resource) -> None:
     res.prev_ids = list(old.prev_ids)
     res.prefixes = list(old.prefixes)
     res.suffixes = list(old.suffixes)
-    res.ref_by = list(old.ref_by)
     if "ref_var_names" in old.extra:
         res.extra["ref_var_names"] = list(old.extra["ref_var_names"])
     ra.resources[ra.resources.index(old)] = res
@@ -192,13 +192,11 @@ class BuildSession:
 
     # -- accumulation ------------------------------------------------------------------
     def _check_supported(self, kust: Kustomization) -> None:
-        for f in ("helmCharts", "helmChartInflationGenerator"):
+        for f in UNSUPPORTED_FIELDS:
             if kust.raw.get(f):
-                raise UnsupportedFeature(f, "the embedded engine does not render '%s' (Helm)"
-                                         % f, kust.path, kust.line_of(f))
-        if kust.raw.get("validators"):
-            raise UnsupportedFeature("validators", "the embedded engine does not run validator "
-                                     "plugins ('validators')", kust.path, kust.line_of("validators"))
+                what = "run validator plugins" if f == "validators" else "render Helm charts"
+                raise UnsupportedFeature(f, "the embedded engine does not %s ('%s')" % (what, f),
+                                         kust.path, kust.line_of(f))
         for fld in ("resources", "bases", "components"):
             for i, r in enumerate(_list(kust.raw.get(fld))):
                 r = str(r)

@@ -38,11 +38,6 @@ def _check_builtin(cfg: dict, where) -> str:
     return kind
 
 
-def _rel_to_build(ctx, path: str) -> str:
-    root = ctx.root if getattr(ctx, "root", None) else os.getcwd()
-    return os.path.relpath(path, root)
-
-
 def run_generator(session, ctx, ldr, kust, cfg: dict, where, cfile) -> list[Resource]:
     kind = _check_builtin(cfg, where)
     md = cfg.get("metadata") or {}

@@ -31,7 +31,7 @@ class Resource:
     __slots__ = (
         "obj", "origin", "field_origins",
         "prev_ids", "prefixes", "suffixes", "behavior", "needs_hash",
-        "ref_by", "extra",
+        "extra",
     )
 
     def __init__(self, obj: dict, origin: Origin | None = None):
@@ -45,7 +45,6 @@ class Resource:
         self.suffixes: list[str] = []
         self.behavior: str = ""         # generator behaviour: create | merge | replace
         self.needs_hash: bool = False   # generated, name suffix hash pending
-        self.ref_by: list[ResId] = []   # kustomize's refBy bookkeeping (vars)
         self.extra: dict[str, Any] = {}
 
     # -- identity ------------------------------------------------------------------------
@@ -134,7 +133,6 @@ class Resource:
         r.suffixes = list(self.suffixes)
         r.behavior = self.behavior
         r.needs_hash = self.needs_hash
-        r.ref_by = list(self.ref_by)
         r.extra = {k: (list(v) if isinstance(v, list) else v) for k, v in self.extra.items()}
         return r
 

@@ -110,7 +110,6 @@ class _Ref:
         ref = self.select(old, self.candidates, _names_same)
         if ref is None:
             return
-        ref.ref_by.append(self.referrer.cur_id())
         if ref.name != old:
             parent[key] = ref.name
 
@@ -129,7 +128,6 @@ class _Ref:
         ref = self.select(old, cands, _names_ns_same)
         if ref is None:
             return
-        ref.ref_by.append(self.referrer.cur_id())
         if ref.name == old and ref.namespace == "":
             return
         node["name"] = ref.name
