@@ -169,25 +169,6 @@ class ValidateResult:
     notes: list = field(default_factory=list)
 
 
-class _XrdAdapter:
-    """XRD-derived schemas as registry entries (compiled once per kind)."""
-
-    def __init__(self, xrd_source):
-        self.src = xrd_source
-        self._entries: dict = {}
-
-    def lookup(self, api_version: str, kind: str):
-        key = (api_version, kind)
-        if key not in self._entries:
-            d = self.src.lookup(api_version, kind)
-            entry = None
-            if d is not None:
-                from kustgen.schemas.registry import SchemaEntry
-                entry = SchemaEntry(api_version, kind, d.source, openapi=d.openapi_v3)
-            self._entries[key] = entry
-        return self._entries[key]
-
-
 def find_roots(top: str = ".") -> list[str]:
     """Kustomization directories under `top` that no other kustomization includes."""
     from kustgen.kustomize.kustomization import KUSTOMIZATION_FILE_NAMES, _list
@@ -212,7 +193,7 @@ def find_roots(top: str = ".") -> list[str]:
     return [d for d in dirs if d not in referenced]
 
 
-def load_manifests(paths: list[str], session) -> tuple[list, list]:
+def load_manifests(paths: list[str], session, stdin: str | None = None) -> tuple[list, list]:
     """Plain manifests (files, or folders of .yaml/.yml/.json) that no kustomization is
     asked to render: their resources, and findings for what cannot be validated (a file
     that does not parse, a document without apiVersion or kind)."""
@@ -225,12 +206,22 @@ def load_manifests(paths: list[str], session) -> tuple[list, list]:
         findings.append(Finding(Origin(file, line, 1), "invalid-manifest", Severity.ERROR, msg))
 
     for p in paths:
-        if not os.path.exists(p):
+        if p == "-":
+            files = ["-"]
+        elif not os.path.exists(p):
             bad(p, 0, "no such file or directory")
             continue
-        for f in yaml_files(DiskFS(), [p]):
+        else:
+            files = yaml_files(DiskFS(), [p])
+        for f in files:
             try:
-                docs = session.cache.docs(os.path.abspath(f))
+                if f == "-":
+                    from kustgen import yamlio
+                    f = "stdin"
+                    docs = yamlio.load_documents(stdin or "", "stdin")
+                    session.cache.remember("stdin", docs)
+                else:
+                    docs = session.cache.docs(os.path.abspath(f))
             except KustgenError as e:
                 findings.append(Finding(Origin(e.file or f, e.line or 0, e.column or 0),
                                         "invalid-manifest", Severity.ERROR, e.message))
@@ -247,47 +238,142 @@ def load_manifests(paths: list[str], session) -> tuple[list, list]:
                     pos = d.positions.get(prefix) if d.positions else None
                     line = pos[0] if pos else d.line
                     if not isinstance(obj, dict):
-                        bad(os.path.abspath(f), line, "not a Kubernetes object (a YAML map)")
+                        bad(f if f == "stdin" else os.path.abspath(f), line,
+                            "not a Kubernetes object (a YAML map)")
                         continue
                     missing = [k for k in ("kind", "apiVersion") if not obj.get(k)]
                     if missing:
-                        bad(os.path.abspath(f), line, "missing '%s' key" % missing[0])
+                        bad(f if f == "stdin" else os.path.abspath(f), line,
+                            "missing '%s' key" % missing[0])
                         continue
-                    r = Resource(deep_copy(obj), Origin(os.path.abspath(f), line, 1, d.index))
+                    fname = f if f == "stdin" else os.path.abspath(f)
+                    r = Resource(deep_copy(obj), Origin(fname, line, 1, d.index))
                     if prefix:
                         r.extra["doc_prefix"] = prefix
                     resources.append(r)
     return resources, findings
 
 
-def validate(paths: list[str] | None = None, *, crds: list[str] = (),
-             kubernetes_version: str = "1.32.0", strict: bool = True,
-             missing: dict | None = None, cel: bool = True) -> ValidateResult:
+def _kustomization_dir(p: str) -> bool:
+    from kustgen.kustomize.kustomization import KUSTOMIZATION_FILE_NAMES
+    return os.path.isdir(p) and any(os.path.isfile(os.path.join(p, n))
+                                    for n in KUSTOMIZATION_FILE_NAMES)
+
+
+def select_targets(paths: list[str], candidates: list[str], session) -> tuple[list, list, dict]:
+    """Split PATHS into overlays to render and plain manifests to validate as they are.
+
+    A kustomization folder is an overlay. Any other file, or a folder, stands for the
+    candidate overlays whose build reads it (or reads a file below it), found by rendering
+    the candidates once in `session` (results are kept for reuse). Paths that no candidate
+    reads are plain manifests. Returns (overlays, manifests, {overlay: RenderResult})."""
+    overlays: list[str] = []
+    manifests: list[str] = []
+    rendered: dict = {}
+    rest = []
+    for p in paths:
+        if p == "-" or not os.path.exists(p):
+            manifests.append(p)
+        elif _kustomization_dir(p):
+            overlays.append(p)
+        else:
+            rest.append(p)
+    if rest:
+        inputs = {}
+        for r in render([c for c in candidates], session=session, fallback=False, text=False):
+            rendered[r.path] = r
+            if r.error is None:
+                inputs[r.path] = session.inputs.get(os.path.realpath(r.path), set())
+        for p in rest:
+            ap = os.path.realpath(p)
+            below = ap.rstrip(os.sep) + os.sep
+            users = [c for c, files in inputs.items()
+                     if ap in files or (os.path.isdir(ap) and any(f.startswith(below)
+                                                                  for f in files))]
+            if os.path.isdir(ap):
+                roots = [c for c in candidates if os.path.realpath(c) == ap
+                         or os.path.realpath(c).startswith(below)]
+                users += [c for c in roots if c not in users]
+            if users:
+                overlays.extend(u for u in users if u not in overlays)
+            else:
+                manifests.append(p)
+    seen: set = set()
+    overlays = [o for o in overlays if not (os.path.realpath(o) in seen
+                                            or seen.add(os.path.realpath(o)))]
+    return overlays, manifests, rendered
+
+
+def duplicate_findings(resources, overlay: str = "") -> list:
+    """Two resources with the same group, kind, namespace and name are one object in the
+    cluster: the second silently replaces the first. (Versions do not matter.)"""
+    from kustgen.model import Finding, Severity
+    seen: dict = {}
+    out = []
+    for r in resources:
+        key = (r.gvk.group, r.kind, r.namespace or "", r.name or "")
+        if not r.name:
+            continue
+        first = seen.get(key)
+        if first is None:
+            seen[key] = r
+            continue
+        where = str(first.origin) if first.origin else "another document"
+        out.append(Finding(r.origin, "duplicate-resource", Severity.ERROR,
+                           "%s %s is defined twice: also at %s; the cluster keeps only one "
+                           "of them" % (r.kind, "%s/%s" % (r.namespace, r.name) if r.namespace
+                                        else r.name, where), r.cur_id(), "", overlay))
+    return out
+
+
+def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (),
+             locations: list[str] = (), kubernetes_version: str | None = None,
+             strict: bool | None = None, missing: dict | None = None, cel: bool | None = None,
+             offline: bool | None = None, cache_dir: str | None = None,
+             stdin: str | None = None) -> ValidateResult:
     """Render each overlay and validate every resource; findings are located at the
-    file:line to edit. Render failures are findings too (rule `render-error`)."""
-    from kustgen.model import Finding, Origin, Severity
+    file:line to edit. Render failures are findings too (rule `render-error`).
+
+    PATHS: overlays, files or folders of the repo (the overlays that read them), plain
+    manifests that no kustomization reads (validated as they are), "-" for `stdin`; none:
+    the environments of kustgen.yaml, else every kustomization root here. Options left at
+    None come from kustgen.yaml (`config`, default: the one found from here)."""
+    from kustgen.config import load_config
     from kustgen.kustomize.pipeline import BuildSession
     from kustgen.kustomize.provenance import locate
-    from kustgen.schemas.registry import Registry
-    from kustgen.schemas.sources.builtin import BuiltinSource
-    from kustgen.schemas.sources.crd import CrdSource
+    from kustgen.model import Finding, Origin, Severity
+    from kustgen.schemas.chain import SchemaChain
     from kustgen.validate import MissingSchemaPolicy, Validator
 
+    cfg = config if config is not None else load_config(".")
     result = ValidateResult()
-    targets = list(paths) if paths else find_roots(".")
-    from kustgen.kustomize.kustomization import KUSTOMIZATION_FILE_NAMES
-    overlays = [t for t in targets if os.path.isdir(t) and any(
-        os.path.isfile(os.path.join(t, n)) for n in KUSTOMIZATION_FILE_NAMES)]
-    manifests = [t for t in targets if t not in overlays]
-    result.overlays = overlays
     session = BuildSession()
+    candidates = cfg.overlay_dirs() or find_roots(cfg.root)
+    if paths:
+        overlays, manifests, rendered_by = select_targets(list(paths), candidates, session)
+    else:
+        overlays, manifests, rendered_by = list(candidates), [], {}
+        for e in cfg.environments:
+            if not _kustomization_dir(cfg.path(e.path)):
+                result.findings.append(Finding(
+                    Origin(cfg.file or "", e.line), "render-error", Severity.ERROR,
+                    "environment %r: %s has no kustomization.yaml (create the overlay, e.g. "
+                    "`kustgen env add %s`, or fix its path)" % (e.name, cfg.path(e.path), e.name),
+                    None, "", cfg.path(e.path)))
+                result.render_errors += 1
+        overlays = [o for o in overlays if _kustomization_dir(o)]
+    result.overlays = overlays
     rendered = []
     if manifests:
         rr = RenderResult(path="")
-        rr.resources, problems = load_manifests(manifests, session)
+        rr.resources, problems = load_manifests(manifests, session, stdin=stdin)
         result.findings.extend(problems)
+        result.findings.extend(duplicate_findings(rr.resources))
         rendered.append(rr)
-    for r in render(overlays, session=session, fallback=False, text=False):
+    todo = [o for o in overlays if o not in rendered_by]
+    done = {r.path: r for r in render(todo, session=session, fallback=False, text=False)}
+    for o in overlays:
+        r = rendered_by.get(o) or done[o]
         if r.error is not None:
             e = r.error
             result.render_errors += 1
@@ -296,26 +382,33 @@ def validate(paths: list[str] | None = None, *, crds: list[str] = (),
                                            None, "", r.path))
             continue
         rendered.append(r)
-    crd_src = CrdSource(strict=strict)
-    for p in crds:
-        crd_src.add_path(p)
-    xrds = []
+    chain = SchemaChain(cfg, crds=crds, locations=locations,
+                        kubernetes_version=kubernetes_version, strict=strict,
+                        offline=offline, cache_dir=cache_dir)
     for r in rendered:
         for res in r.resources:
             if res.kind == "CustomResourceDefinition" and res.gvk.group == "apiextensions.k8s.io":
-                crd_src.add(res.obj, res.origin.file if res.origin else r.path)
+                chain.rendered_crds.append((res.obj, res.origin.file if res.origin else r.path))
             elif res.kind == "CompositeResourceDefinition" and \
                     res.gvk.group == "apiextensions.crossplane.io":
-                xrds.append(res.obj)
-    sources = [crd_src]
-    if xrds:
-        from kustgen.schemas.sources.xrd import XrdSource
-        sources.append(_XrdAdapter(XrdSource(xrds)))
-    sources.append(BuiltinSource(kubernetes_version, strict))
-    validator = Validator(Registry(sources), locate=lambda res, path: locate(session.cache, res, path),
-                          missing=MissingSchemaPolicy(missing), cel=cel)
+                chain.xrds.append((res.obj, res.origin.file if res.origin else r.path,
+                                   res.origin.line if res.origin else 0))
+    registry = chain.build()
+    validator = Validator(registry, locate=lambda res, path: locate(session.cache, res, path),
+                          missing=MissingSchemaPolicy(missing if missing is not None
+                                                      else cfg.missing),
+                          cel=cfg.cel if cel is None else cel)
     for r in rendered:
         result.findings.extend(validator.validate(r.resources, r.path))
+    seen_err: set = set()
+    for e in chain.errors():
+        key = str(e)
+        if key in seen_err:
+            continue
+        seen_err.add(key)
+        result.findings.append(Finding(Origin(e.file or "", e.line or 0, e.column or 0),
+                                       "schema-source", Severity.WARNING, e.message))
+    result.notes.extend(chain.notes)
     result.stats = dict(validator.stats)
     result.findings.sort()
     return result

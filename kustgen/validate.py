@@ -23,6 +23,11 @@ RULES = {
     "cel-not-evaluated": "A CEL rule of the kind's CRD could not be evaluated offline",
     "missing-schema": "No schema is known for the kind: it was not validated",
     "invalid-name": "metadata.name is not a valid Kubernetes object name",
+    "duplicate-resource": "Two manifests define the same object (group, kind, namespace, "
+                          "name)",
+    "invalid-manifest": "A file cannot be read as Kubernetes manifests",
+    "render-error": "The overlay does not render",
+    "schema-source": "A schema source (CRD file, XRD, schema location) cannot be used",
 }
 
 _DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -72,7 +77,15 @@ class Validator:
         self.missing = missing or MissingSchemaPolicy()
         self.cel = cel
         self._cel_rules: dict[int, tuple] = {}   # id(entry) -> (entry, CelRules | None)
-        self.stats = {"resources": 0, "validated": 0, "skipped": 0}
+        self.stats = {"resources": 0, "validated": 0, "skipped": 0, "kinds": {}}
+
+    def _count(self, res: Resource, entry) -> None:
+        k = "%s %s" % (res.api_version, res.kind)
+        c = self.stats["kinds"].get(k)
+        if c is None:
+            c = self.stats["kinds"][k] = {"validated": 0, "skipped": 0,
+                                          "source": entry.source if entry is not None else None}
+        c["validated" if entry is not None else "skipped"] += 1
 
     def _where(self, res: Resource, path: tuple) -> Origin:
         o = self.locate(res, path) if self.locate is not None else None
@@ -108,6 +121,7 @@ class Validator:
                                          "letters, digits, '-' and '.', at most 253 characters"
                                          % name, overlay))
             entry = self.registry.lookup(res.api_version, res.kind)
+            self._count(res, entry)
             if entry is None:
                 self.stats["skipped"] += 1
                 act = self.missing.action(res.gvk.group)

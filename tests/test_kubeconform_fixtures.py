@@ -14,8 +14,8 @@ import pytest
 from conftest import REPO, need_shared
 
 
-def validate(*args):
-    root = need_shared("examples", "kubeconform")
+def validate(*args, cwd=None):
+    root = cwd or need_shared("examples", "kubeconform")
     env = dict(os.environ, PYTHONPATH=REPO, NO_COLOR="1")
     p = subprocess.run([sys.executable, "-m", "kustgen", "validate", "--format", "json", *args],
                        cwd=root, capture_output=True, text=True, env=env, timeout=120)
@@ -83,12 +83,29 @@ def test_row25_differs_duplicate_keys_are_always_errors():
     assert p.returncode == 1
 
 
-def test_rows20_21_differ_missing_schema_is_a_warning_by_default():
+def test_rows20_21_differ_missing_schema_is_a_warning_by_default(tmp_path):
     """kubeconform fails on a kind it has no schema for (row 20) unless
     -ignore-missing-schemas (row 21). kustgen warns by default (repos carry many CRDs it
     may not have been given) and fails with --fail-on warning."""
-    p, data = validate("fixtures/test_crd.yaml")
+    src = need_shared("examples", "kubeconform", "fixtures", "test_crd.yaml")
+    alone = tmp_path / "test_crd.yaml"
+    alone.write_bytes(open(src, "rb").read())
+    p, data = validate(str(alone), cwd=str(tmp_path))
     assert p.returncode == 0
     assert [f["rule"] for f in data["findings"]] == ["missing-schema"]
-    p, _ = validate("fixtures/test_crd.yaml", "--fail-on", "warning")
+    assert data["findings"][0]["severity"] == "warning"
+    p, _ = validate(str(alone), "--fail-on", "warning", cwd=str(tmp_path))
     assert p.returncode == 1
+
+
+def test_row20_differs_crds_in_the_repo_are_found():
+    """Run where kubeconform's fixtures are, kustgen finds the TrainingJob CRD that sits in
+    the same tree (fixtures/crd_schema.yaml, fixtures/registry/...) and
+    validates against it, where kubeconform reports a missing schema: CRDs in the
+    repository count as schemas."""
+    p, data = validate("fixtures/test_crd.yaml", "--summary")
+    assert p.returncode == 0, p.stdout
+    assert data["findings"] == []
+    cov = {c["kind"]: c for c in data["coverage"]}
+    assert cov["TrainingJob"]["validated"] == 1
+    assert "CRD trainingjobs.sagemaker.aws.amazon.com" in cov["TrainingJob"]["source"]

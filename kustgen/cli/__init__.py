@@ -20,9 +20,11 @@ def cli() -> None:
 
 from kustgen.cli import build as _build  # noqa: E402
 from kustgen.cli import validate as _validate  # noqa: E402
+from kustgen.cli import schemas as _schemas  # noqa: E402
 
 cli.add_command(_build.build)
 cli.add_command(_validate.validate)
+cli.add_command(_schemas.schemas)
 
 
 def main(argv=None) -> None:

@@ -48,41 +48,78 @@ def _format_outputs(formats, outputs) -> list[tuple[str, str | None]]:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--crds", "crds", multiple=True, type=click.Path(),
-              help="CRD file or folder to validate custom resources against (repeatable).")
-@click.option("--kubernetes-version", default="1.32.0", show_default=True,
-              help="Kubernetes version of the built-in schemas.")
-@click.option("--strict/--no-strict", default=True, show_default=True,
-              help="Unknown fields are errors (the API server would drop them silently).")
+@click.option("--config", "config_path", type=click.Path(),
+              help="kustgen.yaml to use (default: found here or in a parent folder).")
+@click.option("--crds", "crds", multiple=True, metavar="PATH|URL",
+              help="CRD file, folder or URL to validate custom resources against "
+                   "(repeatable; asked before kustgen.yaml's sources).")
+@click.option("--schema-location", "locations", multiple=True, metavar="TEMPLATE",
+              help="kubeconform-style schema location: a folder or URL template with "
+                   "{{ .Group }}, {{ .ResourceKind }}, {{ .ResourceAPIVersion }}, "
+                   "{{ .KindSuffix }}, ... (repeatable; 'default' for kubeconform's).")
+@click.option("--kubernetes-version", default=None, metavar="X.Y.Z",
+              help="Kubernetes version of the built-in schemas (default: kustgen.yaml, "
+                   "else 1.32.0).")
+@click.option("--strict/--no-strict", default=None,
+              help="Unknown fields are errors (the API server would drop them silently). "
+                   "Default on.")
 @click.option("--no-cel", is_flag=True, help="Do not evaluate CEL validation rules.")
+@click.option("--offline", is_flag=True, default=None,
+              help="Never use the network: remote schemas come from the cache only.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False),
+              help="Folder caching downloaded schemas (default: ~/.cache/kustgen/schemas; "
+                   "a kubeconform -cache folder works too).")
 @click.option("--format", "formats", multiple=True, default=("text",),
               type=click.Choice(["text", "json", "junit", "sarif", "github"]),
               help="Report format (repeatable; pair each with --output).")
 @click.option("--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
-              help="Where to write the report of the --format at the same position "
+              help="Where to write the report of the --format given before it "
                    "(default: standard output).")
 @click.option("--fail-on", default="error", show_default=True,
               type=click.Choice(["info", "warning", "error"]),
               help="Exit 1 when a finding has at least this severity.")
-def validate(paths, crds, kubernetes_version, strict, no_cel, formats, outputs, fail_on):
-    """Render overlays (or every kustomization root here) and validate all resources."""
-    from kustgen import api
-    from kustgen import report
+@click.option("--summary/--no-summary", "coverage", default=False,
+              help="Text format: print the coverage summary (validated/skipped per kind).")
+@click.option("-v", "--verbose", is_flag=True, help="Say which schema sources were used.")
+def validate(paths, config_path, crds, locations, kubernetes_version, strict, no_cel, offline,
+             cache_dir, formats, outputs, fail_on, coverage, verbose):
+    """Render overlays and validate every resource against its schema.
+
+    PATHS are overlays, files of the repo (the overlays that include them), or plain
+    manifests (files, folders, '-' for standard input). Without PATHS: every environment
+    of kustgen.yaml, else every kustomization root below the current folder."""
+    from kustgen import api, report
+    from kustgen.config import check_kubernetes_version, load_config
     pairs = _format_outputs(formats, outputs)
-    res = api.validate(list(paths), crds=list(crds), kubernetes_version=kubernetes_version,
-                       strict=strict, cel=not no_cel)
+    if kubernetes_version is not None:
+        kubernetes_version = check_kubernetes_version(kubernetes_version)
+    cfg = load_config(".", config_path)
+    stdin = None
+    if "-" in paths:
+        if sys.stdin.isatty():
+            raise click.UsageError("'-' reads manifests from standard input, but nothing is "
+                                   "piped in")
+        stdin = sys.stdin.read()
+    res = api.validate(list(paths), config=cfg, crds=list(crds), locations=list(locations),
+                       kubernetes_version=kubernetes_version, strict=strict,
+                       cel=False if no_cel else None, offline=offline or None,
+                       cache_dir=cache_dir, stdin=stdin)
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     from kustgen.validate import RULES
-    rules = dict(RULES, **{"render-error": "The overlay does not render"})
     for fmt, out in pairs:
         text = report.render(fmt, res.findings, resources=res.stats.get("resources"),
-                             color=color and out is None, base_dir=os.getcwd(), rules=rules,
-                             fail_on=Severity.parse(fail_on))
+                             color=color and out is None, base_dir=os.getcwd(), rules=RULES,
+                             fail_on=Severity.parse(fail_on),
+                             coverage=res.stats.get("kinds") if fmt != "text" or coverage
+                             else None)
         if out:
             from kustgen.cli.build import _atomic_write
             _atomic_write(out, text)
         else:
             click.echo(text, nl=not text.endswith("\n"))
+    if verbose:
+        for n in res.notes:
+            click.echo("note: %s" % n, err=True)
     if res.render_errors:
         return 2
     threshold = Severity.parse(fail_on)

@@ -28,20 +28,53 @@ class FileCache:
         self._bytes: dict[str, bytes] = {}
         self._docs: dict[str, list] = {}
         self._kust: dict[str, Kustomization] = {}
+        self._recorders: list[set] = []
+
+    def recording(self) -> "_Recording":
+        """``with cache.recording() as files:`` collects every file read meanwhile (the
+        inputs of a build: kustomizations, resources, patches, generator sources, ...)."""
+        return _Recording(self)
+
+    def note(self, paths) -> None:
+        """Count files read earlier (e.g. by a cached base) as read now."""
+        for r in self._recorders:
+            r.update(paths)
 
     def read(self, path: str) -> bytes:
+        for r in self._recorders:
+            r.add(path)
         b = self._bytes.get(path)
         if b is None:
             b = self.fs.read_bytes(path)
             self._bytes[path] = b
         return b
 
+    def remember(self, path: str, docs: list) -> None:
+        """Documents read elsewhere (standard input) under a name, for provenance."""
+        self._docs[path] = docs
+
     def docs(self, path: str) -> list:
         d = self._docs.get(path)
         if d is None:
             d = yamlio.load_documents(self.read(path), path)
             self._docs[path] = d
+        else:
+            for r in self._recorders:
+                r.add(path)
         return d
+
+
+class _Recording:
+    def __init__(self, cache: FileCache):
+        self.cache = cache
+        self.files: set = set()
+
+    def __enter__(self) -> set:
+        self.cache._recorders.append(self.files)
+        return self.files
+
+    def __exit__(self, *exc) -> None:
+        self.cache._recorders.remove(self.files)
 
 
 def display_path(path: str) -> str:
@@ -100,6 +133,7 @@ class Loader:
                             "(or point at a directory that has one)" % self.root)
         cached = self.cache._kust.get(kpath)
         if cached is not None:
+            self.cache.note((kpath,))
             return cached
         raw = self.cache.read(kpath)
         if not raw.strip():

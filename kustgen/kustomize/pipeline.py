@@ -156,12 +156,20 @@ class BuildSession:
     def __init__(self, fs=None):
         self.cache = FileCache(fs)
         self._targets: dict[tuple, Accumulator] = {}
+        self._target_files: dict[tuple, set] = {}
+        # overlay root (absolute, real path) -> every file its last build read
+        self.inputs: dict[str, set] = {}
         self._merged: dict[tuple, tuple] = {}
         self._builtin_schema = None
 
     # -- public ------------------------------------------------------------------------
     def build(self, path: str, reorder: str = "legacy") -> list[Resource]:
         ldr = Loader.at(path, self.cache)
+        with self.cache.recording() as files:
+            self.inputs[ldr.root] = files
+            return self._build(ldr, reorder)
+
+    def _build(self, ldr: Loader, reorder: str) -> list[Resource]:
         ctx = BuildContext(self)
         ctx.root = ldr.root
         kust = ldr.load_kustomization()
@@ -381,8 +389,12 @@ class BuildSession:
                ctx.root if ctx.build_metadata else "")
         cached = self._targets.get(key)
         if cached is None:
-            cached = self._accumulate_target(ctx, sub, skust, Accumulator())
+            with self.cache.recording() as files:
+                cached = self._accumulate_target(ctx, sub, skust, Accumulator())
             self._targets[key] = cached
+            self._target_files[key] = files
+        else:
+            self.cache.note(self._target_files[key])
         return self._merge_accumulator(ra, cached.copy(), kust, sub, line, what)
 
     def _merge_accumulator(self, ra: Accumulator, sub_ra: Accumulator, kust, sub, line, what):

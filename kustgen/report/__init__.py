@@ -13,6 +13,8 @@ way with ``get_reporter(name, **opts)``; each uses those that make sense for it:
 - ``rules`` (sarif): ``{rule id: one-line description}`` for ``tool.driver.rules``.
 - ``tool_version`` (sarif): the version written into ``tool.driver``.
 - ``fail_on`` (junit): the lowest severity that makes a test case fail.
+- ``coverage`` (text, json): ``{"apiVersion Kind": {"validated": n, "skipped": n,
+  "source": str | None}}``, what was checked against which schema; printed when given.
 
 Output is deterministic: findings are sorted (by file, line, column, ..., then resource)
 whatever order they were written in.
@@ -97,12 +99,13 @@ class Reporter:
 
     def __init__(self, *, color: bool = False, base_dir: str | None = None,
                  rules: Mapping[str, str] | None = None, tool_version: str | None = None,
-                 fail_on: Severity = Severity.ERROR):
+                 fail_on: Severity = Severity.ERROR, coverage: Mapping | None = None):
         self.color = color
         self.base_dir = base_dir
         self.rules = dict(rules or {})
         self.tool_version = tool_version
         self.fail_on = fail_on
+        self.coverage = dict(coverage) if coverage is not None else None
         self._findings: list[Finding] = []
 
     def write(self, finding: Finding) -> None:

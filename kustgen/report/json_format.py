@@ -7,7 +7,11 @@ to shadow the standard library.
      "findings": [{"rule", "severity", "message", "file", "line", "column", "path",
                    "overlay", "resource": {"apiVersion", "kind", "namespace", "name"} | null}],
      "summary": {"errors", "warnings", "infos", "findings", "files", "resources",
-                 "resourcesChecked", "filesChecked"}}
+                 "resourcesChecked", "filesChecked"},
+     "coverage": [{"apiVersion", "kind", "validated", "skipped", "source"}]}
+
+``coverage`` (when the caller passes it): per kind, how many resources were validated and
+how many skipped for want of a schema, and the schema source used.
 
 Keys always come in this order and are always present (``null`` when unknown: ``resource``
 of a finding about no resource, ``resourcesChecked``/``filesChecked`` when the caller did
@@ -66,7 +70,10 @@ class JsonReporter(Reporter):
                 "resourcesChecked": s.resources_checked,
                 "filesChecked": s.files_checked,
             },
-        }
+        } | ({"coverage": [
+            {"apiVersion": k.split(" ", 1)[0], "kind": k.split(" ", 1)[1],
+             "validated": v["validated"], "skipped": v["skipped"], "source": v.get("source")}
+            for k, v in sorted(self.coverage.items())]} if self.coverage is not None else {})
 
     def flush(self, resources: int | None = None, files: int | None = None) -> str:
         return json.dumps(self.document(resources, files), indent=2, ensure_ascii=False) + "\n"

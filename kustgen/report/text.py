@@ -99,4 +99,16 @@ class TextReporter(Reporter):
         color = _SEV_COLOR[Severity.ERROR] if s.errors else (
             _SEV_COLOR[Severity.WARNING] if s.warnings else _GREEN)
         out.append(self._c(color, line))
+        if self.coverage:
+            out.extend(self.coverage_lines())
         return "\n".join(out) + "\n"
+
+    def coverage_lines(self) -> list[str]:
+        rows = [(k, v["validated"], v["skipped"], v.get("source") or "no schema")
+                for k, v in sorted(self.coverage.items())]
+        w = max(len(r[0]) for r in rows)
+        out = ["", "%-*s  %9s  %7s  %s" % (w, "kind", "validated", "skipped", "schema")]
+        for k, val, sk, src in rows:
+            line = "%-*s  %9d  %7d  %s" % (w, clean(k), val, sk, clean(src))
+            out.append(self._c(_SEV_COLOR[Severity.WARNING], line) if sk else line)
+        return out

@@ -37,10 +37,11 @@ class SchemaEntry:
     """
 
     __slots__ = ("api_version", "kind", "source", "strict", "openapi", "_schema",
-                 "_validator", "_defaulter", "_list_maps")
+                 "_validator", "_defaulter", "_list_maps", "base_uri", "retriever")
 
     def __init__(self, api_version: str, kind: str, source: str, *,
-                 openapi: dict | None = None, schema: dict | None = None, strict: bool = True):
+                 openapi: dict | None = None, schema: dict | None = None, strict: bool = True,
+                 base_uri: str | None = None, retriever=None):
         if openapi is None and schema is None:
             raise ValueError("SchemaEntry needs an openAPIV3 schema or a JSON schema")
         self.api_version = api_version
@@ -52,6 +53,10 @@ class SchemaEntry:
         self._validator = None
         self._defaulter = None
         self._list_maps = None
+        # for JSON schemas with relative or remote `$ref`s: the URI they were read from and
+        # a callable uri -> dict that resolves the references (see schemas.sources.location)
+        self.base_uri = base_uri
+        self.retriever = retriever
 
     def __repr__(self) -> str:
         return "SchemaEntry(%s %s from %s)" % (self.api_version, self.kind, self.source)
@@ -66,8 +71,13 @@ class SchemaEntry:
     def validator(self):
         if self._validator is None:
             import jsonschema_rs  # imported on first use: start-up stays cheap
+            kw = {}
+            if self.retriever is not None:
+                kw["retriever"] = self.retriever
+            if self.base_uri:
+                kw["base_uri"] = self.base_uri
             self._validator = jsonschema_rs.Draft7Validator(
-                self.schema, formats=K8S_FORMATS, validate_formats=True)
+                self.schema, formats=K8S_FORMATS, validate_formats=True, **kw)
         return self._validator
 
     @property

@@ -490,6 +490,9 @@ class XrdSource:
         for s in schemas:
             key = (s.api_version, s.kind)
             if key in self._by_gvk:
+                old = self._by_gvk[key]
+                if old.source == s.source and old.openapi_v3 == s.openapi_v3:
+                    continue       # the same XRD again (another overlay, a rendered copy)
                 self.errors.append(XrdError(
                     "%s %s is defined twice: by %s and by %s; keeping the first"
                     % (s.api_version, s.kind, self._by_gvk[key].source, s.source), path, line))
