@@ -412,3 +412,69 @@ def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (
     result.stats = dict(validator.stats)
     result.findings.sort()
     return result
+
+
+@dataclass
+class SchemaCoverage:
+    """What `kustgen schemas list` shows: per kind used by the overlays, the resources
+    and the source of its schema (None: missing); and the sources in the order asked."""
+    used: list = field(default_factory=list)      # [{apiVersion, kind, resources, source}]
+    known: list = field(default_factory=list)     # [{apiVersion, kind, source}] (all=True)
+    sources: list = field(default_factory=list)   # [description]
+    findings: list = field(default_factory=list)  # render errors, unusable sources
+
+
+def list_schemas(paths: list[str] | None = None, *, config=None, crds: list[str] = (),
+                 locations: list[str] = (), kubernetes_version: str | None = None,
+                 offline: bool | None = None, cache_dir: str | None = None,
+                 all: bool = False) -> SchemaCoverage:
+    """Which kinds the overlays use, and which source validates each of them."""
+    from kustgen.config import load_config
+    from kustgen.kustomize.pipeline import BuildSession
+    from kustgen.model import Finding, Origin, Severity
+    from kustgen.schemas.chain import SchemaChain
+    cfg = config if config is not None else load_config(".")
+    session = BuildSession()
+    targets = list(paths) if paths else (cfg.overlay_dirs() or find_roots(cfg.root))
+    out = SchemaCoverage()
+    chain = SchemaChain(cfg, crds=crds, locations=locations,
+                        kubernetes_version=kubernetes_version, offline=offline,
+                        cache_dir=cache_dir)
+    counts: dict = {}
+    for r in render([t for t in targets if _kustomization_dir(t)], session=session,
+                    fallback=False, text=False):
+        if r.error is not None:
+            e = r.error
+            out.findings.append(Finding(Origin(e.file or r.path, e.line or 0), "render-error",
+                                        Severity.ERROR, e.message, None, "", r.path))
+            continue
+        for res in r.resources:
+            key = (res.api_version, res.kind)
+            counts[key] = counts.get(key, 0) + 1
+            if res.kind == "CustomResourceDefinition" and res.gvk.group == "apiextensions.k8s.io":
+                chain.rendered_crds.append((res.obj, res.origin.file if res.origin else r.path))
+            elif res.kind == "CompositeResourceDefinition" and \
+                    res.gvk.group == "apiextensions.crossplane.io":
+                chain.xrds.append((res.obj, res.origin.file if res.origin else r.path,
+                                   res.origin.line if res.origin else 0))
+    registry = chain.build()
+    for (av, kind), n in sorted(counts.items()):
+        entry = registry.lookup(av, kind)
+        out.used.append({"apiVersion": av, "kind": kind, "resources": n,
+                         "source": entry.source if entry is not None else None})
+    for s in chain.sources:
+        d = s.describe() if hasattr(s, "describe") else type(s).__name__
+        out.sources.append(d)
+        if not all:
+            continue
+        keys = []
+        if hasattr(s, "keys"):
+            keys = [(av, k) for av, k in s.keys()]
+        elif hasattr(s, "entries"):
+            keys = [(e[0], e[1]) for e in s.entries()]
+        for av, k in keys:
+            out.known.append({"apiVersion": av, "kind": k, "source": d})
+    for e in chain.errors():
+        out.findings.append(Finding(Origin(e.file or "", e.line or 0), "schema-source",
+                                    Severity.WARNING, e.message))
+    return out

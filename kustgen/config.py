@@ -17,7 +17,7 @@ from typing import Any
 from kustgen.model.errors import ConfigError
 
 __all__ = ["CONFIG_FILE", "API_VERSION", "Config", "Environment", "find_config",
-           "load_config", "parse_config"]
+           "load_config", "parse_config", "check_kubernetes_version"]
 
 CONFIG_FILE = "kustgen.yaml"
 API_VERSION = "kustgen.dev/v1alpha1"
@@ -77,8 +77,8 @@ def find_config(start: str = ".") -> str | None:
         p = os.path.join(d, CONFIG_FILE)
         if os.path.isfile(p):
             return p
-        if os.path.isdir(os.path.join(d, ".git")):
-            return None           # do not leave the repository
+        if os.path.exists(os.path.join(d, ".git")):
+            return None           # do not leave the repository (.git is a file in worktrees)
         parent = os.path.dirname(d)
         if parent == d:
             return None
@@ -108,8 +108,8 @@ def parse_config(raw: bytes | str, path: str = CONFIG_FILE) -> Config:
     if not docs:
         return Config(root=_rel_root(path), file=path)
     if len(docs) > 1:
-        raise ConfigError("kustgen.yaml holds one document; found %d" % len(docs), path,
-                          docs[1].line)
+        raise ConfigError("kustgen.yaml holds one document, found %d: merge them and remove "
+                          "the '---' line" % len(docs), path, docs[1].line)
     return _Parser(docs[0], path).config()
 
 
@@ -176,9 +176,11 @@ class _Parser:
         v = self.get(at)
         if v is None:
             return default
-        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-            raise self.err(at, "%s must be a string" % self.where(at))
-        return str(v)
+        if not isinstance(v, str):
+            raise self.err(at, "%s must be a string%s" % (
+                self.where(at), " (quote it: \"%s\")" % v
+                if isinstance(v, (int, float)) and not isinstance(v, bool) else ""))
+        return v
 
     def boolean(self, at: tuple, default: bool) -> bool:
         v = self.get(at)
@@ -192,7 +194,7 @@ class _Parser:
         v = self.get(at)
         if v is None:
             return []
-        if isinstance(v, str):
+        if isinstance(v, str) and v:
             return [v]
         if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
             raise self.err(at, "%s must be a list of strings" % self.where(at))
@@ -200,7 +202,7 @@ class _Parser:
 
     def config(self) -> Config:
         top = ("apiVersion", "kind", "repoURL", "kubernetesVersion", "paths", "environments",
-               "schemas", "promotion", "rules", "lint", "argocd", "platform")
+               "schemas", "promotion", "rules")
         if not isinstance(self.data, dict):
             raise self.err((), "kustgen.yaml must be a mapping (apiVersion: %s, kind: Config, "
                                "...)" % API_VERSION)
@@ -214,6 +216,10 @@ class _Parser:
             raise self.err(("kind",), "kind must be Config")
         cfg = Config(root=_rel_root(self.path), file=self.path, raw=self.data)
         cfg.repo_url = self.string(("repoURL",))
+        kv = self.get(("kubernetesVersion",))
+        if isinstance(kv, (int, float)) and not isinstance(kv, bool):
+            raise self.err(("kubernetesVersion",), "kubernetesVersion %s is a number: write a "
+                           "full version x.y.z in quotes (e.g. \"1.32.0\") or \"master\"" % kv)
         kv = self.string(("kubernetesVersion",), cfg.kubernetes_version)
         cfg.kubernetes_version = check_kubernetes_version(kv, self.err(("kubernetesVersion",),
                                                                        ""))
@@ -235,15 +241,17 @@ class _Parser:
                 self.mapping(at, ("name", "path", "local", "protected"))
             name = e.get("name")
             if not isinstance(name, str) or not name:
-                raise self.err(at, "environment %d has no name" % (i + 1))
+                raise self.err(at + ("name",) if "name" in e else at,
+                               "environment %d needs a name (a non-empty string): "
+                               "{name: dev}" % (i + 1))
             if name in seen:
                 raise self.err(at, "environment %r is listed twice (first at line %d)"
                                % (name, seen[name]))
             line = (self.pos.get(at) or (0,))[0]
             seen[name] = line
-            p = e.get("path") or os.path.join(cfg.overlays, name)
+            p = self.string(at + ("path",)) or os.path.join(cfg.overlays, name)
             cfg.environments.append(Environment(
-                name, str(p), self.boolean(at + ("local",), False),
+                name, p, self.boolean(at + ("local",), False),
                 self.boolean(at + ("protected",), False), line))
         sch = ("schemas",)
         self.mapping(sch, ("crds", "locations", "vendor", "missing", "strict", "cel",
@@ -261,11 +269,12 @@ class _Parser:
         if missing is not None:
             if not isinstance(missing, dict):
                 raise self.err(sch + ("missing",), "schemas.missing maps API group globs to "
-                               "error|warn|skip, e.g. {default: warn, \"*.upbound.io\": error}")
+                               "error|warn|info|skip, e.g. {default: warn, \"*.upbound.io\": "
+                               "error}")
             for k, v in missing.items():
-                if str(v) not in _MISSING_ACTIONS:
+                if not isinstance(v, str) or v not in _MISSING_ACTIONS:
                     raise self.err(sch + ("missing", k), "schemas.missing[%r] is %r; use "
-                                   "error, warn or skip" % (k, v))
+                                   "error, warn, info or skip" % (k, v))
             cfg.missing = dict({"default": "warn"}, **{str(k): str(v) for k, v in missing.items()})
         cfg.promotion = self.mapping(("promotion",))
         cfg.rules = self.mapping(("rules",))
@@ -275,11 +284,12 @@ class _Parser:
 def check_kubernetes_version(v: str, err: ConfigError | None = None) -> str:
     """"1.32.0", "v1.32.0" or "master"; anything else is a ConfigError."""
     import re
-    s = str(v).strip()
-    if s.startswith("v"):
-        s = s[1:]
-    if s == "master" or re.fullmatch(r"\d+\.\d+\.\d+", s):
+    s = str(v)
+    if s == "master":
         return s
+    m = re.fullmatch(r"v?([0-9]+\.[0-9]+\.[0-9]+)", s)
+    if m:
+        return m.group(1)
     msg = ("%r is not a Kubernetes version: write a full version x.y.z (e.g. \"1.32.0\") "
            "or \"master\"" % v)
     if err is not None:

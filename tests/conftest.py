@@ -57,3 +57,16 @@ def pytest_addoption(parser):
 @pytest.fixture
 def update_golden(request):
     return request.config.getoption("--update-golden")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_schema_cache(tmp_path_factory):
+    """Downloaded and derived schemas go to a cache folder of this test session, never to
+    the user's ~/.cache (subprocesses inherit the variable)."""
+    old = os.environ.get("KUSTGEN_CACHE_DIR")
+    os.environ["KUSTGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("kustgen-cache"))
+    yield
+    if old is None:
+        os.environ.pop("KUSTGEN_CACHE_DIR", None)
+    else:
+        os.environ["KUSTGEN_CACHE_DIR"] = old

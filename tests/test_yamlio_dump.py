@@ -1,4 +1,4 @@
-"""kustgen.yamlio.dump: byte-identical to what ``kubectl kustomize`` (Kustomize v5.5.0) prints.
+"""kustgen.yamlio.emit (yamlio.dump): byte-identical to what ``kubectl kustomize`` (Kustomize v5.5.0) prints.
 
 TABLE pairs a value with the text kustomize prints after ``kNNN:`` for it at the top level of a
 resource. The expectations were taken from real ``kubectl kustomize`` output and
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from kustgen import yamlio
 
-DUMP = importlib.import_module("kustgen.yamlio.dump")
+DUMP = importlib.import_module("kustgen.yamlio.emit")
 
 W = "word " * 30
 VALUES = [

@@ -10,6 +10,7 @@ import sys
 import click
 
 from kustgen import __version__
+from kustgen.model.errors import KustgenError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,6 +38,9 @@ def main(argv=None) -> None:
         sys.exit(2)
     except click.ClickException as e:
         e.show()
+        sys.exit(2)
+    except KustgenError as e:       # configuration or input the user must fix: one line
+        click.echo("kustgen: %s" % " ".join(str(e).split("\n")), err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)

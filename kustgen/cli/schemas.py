@@ -70,3 +70,57 @@ def import_(sources, dest, kinds, force, offline):
 def _join(dest: str, rel: str) -> str:
     import os
     return os.path.join(dest, *rel.split("/"))
+
+
+@schemas.command("list")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--config", "config_path", type=click.Path(),
+              help="kustgen.yaml to use (default: found here or in a parent folder).")
+@click.option("--crds", "crds", multiple=True, metavar="PATH|URL",
+              help="More CRDs, as for `kustgen validate`.")
+@click.option("--schema-location", "locations", multiple=True, metavar="TEMPLATE",
+              help="More schema locations, as for `kustgen validate`.")
+@click.option("--kubernetes-version", default=None, metavar="X.Y.Z")
+@click.option("--offline", is_flag=True, default=None, help="Never use the network.")
+@click.option("--all", "all_", is_flag=True,
+              help="Also list every kind the CRD, catalog and XRD sources know.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def list_(paths, config_path, crds, locations, kubernetes_version, offline, all_, fmt):
+    """Which kinds the overlays (or PATHS) use, and which schema source covers each."""
+    import json
+
+    from kustgen import api
+    from kustgen.config import check_kubernetes_version, load_config
+    if kubernetes_version is not None:
+        kubernetes_version = check_kubernetes_version(kubernetes_version)
+    cfg = load_config(".", config_path)
+    cov = api.list_schemas(list(paths), config=cfg, crds=list(crds), locations=list(locations),
+                           kubernetes_version=kubernetes_version, offline=offline or None,
+                           all=all_)
+    for f in cov.findings:
+        click.echo("kustgen: %s: %s" % (f.origin, f.message), err=True)
+    if fmt == "json":
+        click.echo(json.dumps({"version": 1, "sources": cov.sources, "used": cov.used,
+                               "known": cov.known if all_ else None}, indent=2))
+        return 0
+    click.echo("Sources, in the order asked:")
+    for i, s in enumerate(cov.sources, 1):
+        click.echo("  %d. %s" % (i, s))
+    if cov.used:
+        w = max(len("%s %s" % (u["apiVersion"], u["kind"])) for u in cov.used)
+        click.echo("")
+        click.echo("%-*s  %9s  %s" % (w, "kind used", "resources", "schema"))
+        for u in cov.used:
+            click.echo("%-*s  %9d  %s" % (w, "%s %s" % (u["apiVersion"], u["kind"]),
+                                          u["resources"], u["source"] or "MISSING"))
+        missing = sum(1 for u in cov.used if not u["source"])
+        click.echo("")
+        click.echo("%d kinds used, %d covered, %d without a schema"
+                   % (len(cov.used), len(cov.used) - missing, missing))
+    if all_ and cov.known:
+        click.echo("")
+        click.echo("Known kinds:")
+        for k in cov.known:
+            click.echo("  %s %s  (%s)" % (k["apiVersion"], k["kind"], k["source"]))
+    return 0

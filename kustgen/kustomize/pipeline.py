@@ -239,14 +239,24 @@ class BuildSession:
 
     def merge_config(self, a, b):
         """TransformerConfig.merge is pure and costly (it sorts); overlays over the same
-        bases merge the same configs again and again, so remember results by identity."""
+        bases merge the same configs again and again, so remember results: by identity
+        first, then by value (configs are frozen and hashable; equal inputs give equal
+        results)."""
         if b is None or a is b:
             return a
         key = (id(a), id(b))
         hit = self._merged.get(key)
         if hit is not None and hit[0] is a and hit[1] is b:
             return hit[2]
-        out = a.merge(b)
+        try:
+            vkey = ("value", a, b)
+            out = self._merged.get(vkey)
+        except TypeError:          # an unhashable field spec: merge without memo
+            vkey, out = None, None
+        if out is None:
+            out = a.merge(b)
+            if vkey is not None:
+                self._merged[vkey] = out
         self._merged[key] = (a, b, out)
         return out
 

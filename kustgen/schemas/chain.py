@@ -149,9 +149,9 @@ class SchemaChain:
             self._fetcher = Fetcher(self.cache_dir or default_cache_dir(), offline=self.offline)
         return self._fetcher
 
-    def _crd_source(self, paths: list[str], errors: list):
+    def _crd_source(self, paths: list[str], errors: list, label: str):
         from kustgen.schemas.sources.crd import CrdSource
-        src = CrdSource(strict=self.strict)
+        src = CrdSource(strict=self.strict, label="%s: %s" % (label, ", ".join(paths)))
         for p in paths:
             if p.startswith(("http://", "https://")):
                 self._add_url(src, p, errors)
@@ -198,16 +198,17 @@ class SchemaChain:
         self._errors: list = []
         srcs: list = []
         if self.cli_crds:
-            srcs.append(self._crd_source(self.cli_crds, self._errors))
+            srcs.append(self._crd_source(self.cli_crds, self._errors, "--crds"))
         srcs.extend(self._locations(self.cli_locations, None))
         if self.rendered_crds:
             from kustgen.schemas.sources.crd import CrdSource
-            rc = CrdSource(strict=self.strict)
+            rc = CrdSource(strict=self.strict, label="CRDs in the rendered output")
             for obj, where in self.rendered_crds:
                 rc.add(obj, where)
             srcs.append(rc)
         if cfg.schema_crds:
-            srcs.append(self._crd_source([cfg.path(p) for p in cfg.schema_crds], self._errors))
+            srcs.append(self._crd_source([cfg.path(p) for p in cfg.schema_crds], self._errors,
+                                         "schemas.crds"))
         vendor = cfg.path(cfg.schema_vendor) if cfg.schema_vendor else None
         if vendor and os.path.isdir(vendor):
             from kustgen.schemas.sources.catalog import CatalogSource
@@ -228,7 +229,8 @@ class SchemaChain:
             self.notes.append("built-in schemas start at Kubernetes %s; using them for %s"
                               % (oldest, kv))
             kv = oldest
-        srcs.append(BuiltinSource(kv, self.strict))
+        from kustgen.schemas.fetch import default_cache_dir
+        srcs.append(BuiltinSource(kv, self.strict, self.cache_dir or default_cache_dir()))
         srcs.append(RepoScanSource(cfg.root, self.strict,
                                    exclude=list(exclude_scan) + ([vendor] if vendor else [])))
         self.sources = srcs

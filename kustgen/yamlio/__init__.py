@@ -12,7 +12,19 @@ from kustgen.yamlio.load import (
     load_documents,
     load_one,
 )
-from kustgen.yamlio.dump import dump, dump_documents, format_float, go_format_g
+
+_DUMP_NAMES = ("dump", "dump_documents", "format_float", "go_format_g")
+
+
+def __getattr__(name):
+    # The emitter compiles large Unicode character classes: load it only when output is
+    # written (validate never writes YAML).
+    if name in _DUMP_NAMES:
+        from kustgen.yamlio import emit as _emit
+        value = getattr(_emit, name)
+        globals()[name] = value
+        return value
+    raise AttributeError("module 'kustgen.yamlio' has no attribute %r" % name)
 
 __all__ = [
     "Document", "load_documents", "load_one", "dump", "dump_documents", "format_float",

@@ -61,8 +61,13 @@ def file_name(api_version: str, kind: str) -> str:
 class BuiltinSchemas:
     """Schemas of one Kubernetes version (strict or not); loads lazily, caches per instance."""
 
-    def __init__(self, kubernetes_version: str = "1.32.0", strict: bool = True):
+    def __init__(self, kubernetes_version: str = "1.32.0", strict: bool = True,
+                 cache_dir: str | None = None):
         self.requested = kubernetes_version
+        # self-contained schemas written here on first use, so that later runs need not
+        # parse the whole _definitions.json (1.8 MB) again for a few kinds
+        self.cache_dir = cache_dir
+        self._stamp = None
         self.version = resolve_version(kubernetes_version)
         self.strict = strict
         self._dir = None
@@ -89,14 +94,54 @@ class BuiltinSchemas:
             return self._cache[key]
         out = None
         if self._dir is not None and kind:
-            p = os.path.join(self._dir, file_name(api_version, kind))
+            name = file_name(api_version, kind)
+            p = os.path.join(self._dir, name)
             if os.path.isfile(p):
-                with open(p, encoding="utf-8") as fh:
-                    out = self._inline(json.load(fh))
+                out = self._cached(name)
+                if out is None:
+                    with open(p, encoding="utf-8") as fh:
+                        out = self._inline(json.load(fh))
+                    self._store(name, out)
                 if not _api_version_matches(out, api_version):
                     out = None
         self._cache[key] = out
         return out
+
+    def _cache_path(self, name: str) -> str | None:
+        if not self.cache_dir:
+            return None
+        if self._stamp is None:
+            # the installed schemas' identity: a new kubernetes-validate gets new entries
+            try:
+                st = os.stat(os.path.join(self._dir, "_definitions.json"))
+                self._stamp = "%x-%x" % (st.st_size, st.st_mtime_ns)
+            except OSError:
+                self._stamp = "none"
+        return os.path.join(self.cache_dir, "builtin", os.path.basename(self._dir),
+                            self._stamp, name)
+
+    def _cached(self, name: str) -> dict | None:
+        p = self._cache_path(name)
+        if p is None:
+            return None
+        try:
+            with open(p, encoding="utf-8") as fh:
+                return json.load(fh)
+        except (OSError, ValueError):
+            return None
+
+    def _store(self, name: str, schema: dict) -> None:
+        p = self._cache_path(name)
+        if p is None:
+            return
+        try:
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            tmp = "%s.%d.tmp" % (p, os.getpid())
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(schema, fh, separators=(",", ":"))
+            os.replace(tmp, p)
+        except OSError:
+            pass          # a read-only cache only costs time
 
     def _inline(self, schema: dict) -> dict:
         defs = self._definitions()
@@ -136,8 +181,9 @@ def _api_version_matches(schema: dict, api_version: str) -> bool:
 class BuiltinSource:
     """Registry source for built-in kinds (apps/v1 Deployment, v1 ConfigMap, ...)."""
 
-    def __init__(self, kubernetes_version: str = "1.32.0", strict: bool = True):
-        self.schemas = BuiltinSchemas(kubernetes_version, strict)
+    def __init__(self, kubernetes_version: str = "1.32.0", strict: bool = True,
+                 cache_dir: str | None = None):
+        self.schemas = BuiltinSchemas(kubernetes_version, strict, cache_dir)
 
     def describe(self) -> str:
         return self.schemas.describe()

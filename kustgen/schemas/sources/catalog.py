@@ -123,6 +123,9 @@ class CatalogSource:
 
     # ----------------------------------------------------------------------------------
 
+    def describe(self) -> str:
+        return "vendored schemas in %s" % self.dir
+
     def entries(self) -> list[CatalogEntry]:
         """Every schema of the catalog, sorted by path: from ``schemas.lock.json`` when
         there is one (exact kind and scope), else by walking the folder (kind as in the

@@ -59,7 +59,9 @@ class CrdSource:
     files or folders, searched recursively). ``errors`` lists files that could not be read
     or parsed (the other files still count)."""
 
-    def __init__(self, items: Iterable[Any] = (), *, strict: bool = True, fs=None):
+    def __init__(self, items: Iterable[Any] = (), *, strict: bool = True, fs=None,
+                 label: str | None = None):
+        self.label = label
         self.strict = strict
         self.fs = fs
         self._entries: dict[tuple[str, str], SchemaEntry] = {}
@@ -71,6 +73,9 @@ class CrdSource:
                 self.add(it)
             else:
                 self.add_path(str(it))
+
+    def describe(self) -> str:
+        return self.label or "CRDs"
 
     def __len__(self) -> int:
         self._load_all()
