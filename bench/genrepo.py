@@ -414,6 +414,7 @@ def generate(root: str, envs: int = 50, resources: int = 100, seed: int = 1) -> 
     counts = _split(resources)
     files: list[str] = []
     mr_names: list[tuple[str, str, str]] = []          # (apiVersion, kind, name) of regional MRs
+    tagged: list[tuple[str, str, str]] = []            # those of them that have tags
 
     # platform: Function, ProviderConfig, XRDs and Compositions
     platform_docs: list[dict] = []
@@ -450,6 +451,8 @@ def generate(root: str, envs: int = 50, resources: int = 100, seed: int = 1) -> 
         by_app.setdefault(app, []).append(obj)
         if "region" in obj["spec"]["forProvider"] and "namespace" not in obj["metadata"]:
             mr_names.append((obj["apiVersion"], obj["kind"], name))
+            if "tags" in obj["spec"]["forProvider"]:
+                tagged.append((obj["apiVersion"], obj["kind"], name))
     for app in sorted(by_app):
         write(os.path.join(base, "managed", f"{app}.yaml"),
               dump_docs(by_app[app], f"Managed resources of the {app} service."))
@@ -541,8 +544,8 @@ def generate(root: str, envs: int = 50, resources: int = 100, seed: int = 1) -> 
                                        "labelSelector": f"{CLAIM_LABEL}={ckind.lower()}"},
                             "patch": yaml.dump(smp, Dumper=_Dumper, sort_keys=False).rstrip("\n")})
         # 3. (two envs in three) a strategic-merge file on one named resource
-        if mr_names and e % 3 != 2:
-            api, kind, name = mr_names[rng.randrange(len(mr_names))]
+        if tagged and e % 3 != 2:
+            api, kind, name = tagged[rng.randrange(len(tagged))]
             smp = {"apiVersion": api, "kind": kind, "metadata": {
                 "name": name, "annotations": {"platform.example.org/patched-by": env}},
                 "spec": {"forProvider": {"tags": {"environment": env, "tier": tier}}}}

@@ -40,8 +40,9 @@ def main(argv=None) -> int:
     overlays = sorted(glob.glob(os.path.join(repo, "overlays", "*")))
 
     from kustgen import api
+    from kustgen.config import Config
     t = time.perf_counter()
-    res = api.validate(overlays, crds=[args.crds])
+    res = api.validate(overlays, config=Config(root=repo), crds=[args.crds])
     kg = time.perf_counter() - t
     n = res.stats.get("resources", 0)
     by_rule: dict = {}
@@ -51,6 +52,8 @@ def main(argv=None) -> int:
           "%.0f resources/s; %d validated, %d without schema; findings by rule: %s"
           % (kg, n, n / kg if kg else 0, res.stats.get("validated", 0),
              res.stats.get("skipped", 0), by_rule or "none"))
+    for f in res.findings[:5]:
+        print("  finding: %s" % f)
     if args.skip_kubectl:
         return 0
     t = time.perf_counter()

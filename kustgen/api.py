@@ -215,13 +215,16 @@ def load_manifests(paths: list[str], session, stdin: str | None = None) -> tuple
             files = yaml_files(DiskFS(), [p])
         for f in files:
             try:
+                # read as `kubectl apply` reads a manifest: numbers and booleans used as
+                # keys become strings (kustomize would refuse them)
+                from kustgen import yamlio
                 if f == "-":
-                    from kustgen import yamlio
                     f = "stdin"
-                    docs = yamlio.load_documents(stdin or "", "stdin")
-                    session.cache.remember("stdin", docs)
+                    docs = yamlio.load_documents(stdin or "", "stdin", string_keys=True)
                 else:
-                    docs = session.cache.docs(os.path.abspath(f))
+                    ap = os.path.abspath(f)
+                    docs = yamlio.load_documents(session.cache.read(ap), ap, string_keys=True)
+                session.cache.remember(os.path.abspath(f) if f != "stdin" else f, docs)
             except KustgenError as e:
                 findings.append(Finding(Origin(e.file or f, e.line or 0, e.column or 0),
                                         "invalid-manifest", Severity.ERROR, e.message))
@@ -260,13 +263,29 @@ def _kustomization_dir(p: str) -> bool:
                                     for n in KUSTOMIZATION_FILE_NAMES)
 
 
+def _in_kustomization(path: str, stop: str) -> bool:
+    """Whether a folder from `path`'s up to `stop` (included) holds a kustomization."""
+    d = os.path.dirname(path)
+    while True:
+        if _kustomization_dir(d):
+            return True
+        if d == stop or len(d) <= len(stop):
+            return False
+        d = os.path.dirname(d)
+
+
 def select_targets(paths: list[str], candidates: list[str], session) -> tuple[list, list, dict]:
     """Split PATHS into overlays to render and plain manifests to validate as they are.
 
-    A kustomization folder is an overlay. Any other file, or a folder, stands for the
-    candidate overlays whose build reads it (or reads a file below it), found by rendering
-    the candidates once in `session` (results are kept for reuse). Paths that no candidate
-    reads are plain manifests. Returns (overlays, manifests, {overlay: RenderResult})."""
+    A kustomization folder is an overlay. Any other file stands for the overlays whose
+    build reads it, found by rendering the candidate overlays (and the kustomization roots
+    below any folder given) once in `session` (results are kept for reuse); a file that
+    none reads is a plain manifest. A folder stands for the overlays reading files below
+    it, the kustomization roots below it, and its YAML files that no overlay reads and
+    that are not inside a kustomization folder (plain manifests).
+    Returns (overlays, manifests, {overlay: RenderResult})."""
+    from kustgen.fs import DiskFS
+    from kustgen.schemas.sources import yaml_files
     overlays: list[str] = []
     manifests: list[str] = []
     rendered: dict = {}
@@ -279,50 +298,102 @@ def select_targets(paths: list[str], candidates: list[str], session) -> tuple[li
         else:
             rest.append(p)
     if rest:
+        below_roots = {p: find_roots(p) for p in rest if os.path.isdir(p)}
+        todo = list(candidates)
+        known = {os.path.realpath(c) for c in todo}
+        for roots in below_roots.values():
+            for r in roots:
+                if os.path.realpath(r) not in known:
+                    known.add(os.path.realpath(r))
+                    todo.append(r)
         inputs = {}
-        for r in render([c for c in candidates], session=session, fallback=False, text=False):
+        for r in render(todo, session=session, fallback=False, text=False):
             rendered[r.path] = r
             if r.error is None:
                 inputs[r.path] = session.inputs.get(os.path.realpath(r.path), set())
+        read = set().union(*inputs.values()) if inputs else set()
         for p in rest:
             ap = os.path.realpath(p)
+            if not os.path.isdir(ap):
+                users = [c for c, files in inputs.items() if ap in files]
+                if users:
+                    overlays.extend(u for u in users if u not in overlays)
+                else:
+                    manifests.append(p)
+                continue
             below = ap.rstrip(os.sep) + os.sep
-            users = [c for c, files in inputs.items()
-                     if ap in files or (os.path.isdir(ap) and any(f.startswith(below)
-                                                                  for f in files))]
-            if os.path.isdir(ap):
-                roots = [c for c in candidates if os.path.realpath(c) == ap
-                         or os.path.realpath(c).startswith(below)]
-                users += [c for c in roots if c not in users]
-            if users:
-                overlays.extend(u for u in users if u not in overlays)
-            else:
-                manifests.append(p)
+            users = [c for c, files in inputs.items() if any(f.startswith(below) for f in files)]
+            users += [r for r in below_roots[p] if r not in users]
+            overlays.extend(u for u in users if u not in overlays)
+            for f in yaml_files(DiskFS(), [p]):
+                rf = os.path.realpath(f)
+                if rf not in read and not _in_kustomization(rf, ap):
+                    manifests.append(f)
     seen: set = set()
     overlays = [o for o in overlays if not (os.path.realpath(o) in seen
                                             or seen.add(os.path.realpath(o)))]
     return overlays, manifests, rendered
 
 
+def _render_elsewhere(r: RenderResult, offline: bool, result: "ValidateResult") -> RenderResult:
+    """An overlay using what the embedded engine does not do (Helm, remote resources):
+    render it with kustomize/kubectl when one is on PATH and the network may be used, and
+    validate that output (located at the overlay, without field provenance). Otherwise
+    it is not validated: a warning says why (it is not an error in the overlay)."""
+    from kustgen.kustomize.pipeline import kustomize_binary
+    from kustgen.model import Finding, Origin, Resource, Severity
+    e = r.error
+    why = None
+    if offline:
+        why = "--offline"
+    elif kustomize_binary() is None:
+        why = "neither kustomize nor kubectl is on PATH"
+    if why is None:
+        out = RenderResult(path=r.path, engine="kustomize")
+        try:
+            text = render_with_kustomize(r.path, None)
+            from kustgen import yamlio
+            kfile = os.path.join(os.path.abspath(r.path), "kustomization.yaml")
+            for d in yamlio.load_documents(text, r.path):
+                if isinstance(d.data, dict):
+                    out.resources.append(Resource(d.data, Origin(kfile, 0, 0, d.index)))
+            result.notes.append("%s: rendered with %s (%s)" % (
+                r.path, " ".join(kustomize_binary()), e.message))
+            return out
+        except KustgenError as ke:
+            out.error = ke
+            return out
+    result.findings.append(Finding(
+        Origin(e.file or r.path, e.line or 0, e.column or 0), "not-rendered", Severity.WARNING,
+        "%s; not validated (%s): run without --offline with kustomize or kubectl on PATH "
+        "to render it" % (e.message, why), None, "", r.path))
+    return RenderResult(path=r.path, engine="none")
+
+
 def duplicate_findings(resources, overlay: str = "") -> list:
-    """Two resources with the same group, kind, namespace and name are one object in the
-    cluster: the second silently replaces the first. (Versions do not matter.)"""
+    """Two documents of one file (applied together) with the same group, kind, namespace
+    and name are one object in the cluster: the second silently replaces the first.
+    (Versions do not matter.) Separate files of a folder are often independent examples,
+    so they are not compared; a rendered overlay cannot hold duplicates at all (the
+    render fails)."""
     from kustgen.model import Finding, Severity
     seen: dict = {}
     out = []
     for r in resources:
-        key = (r.gvk.group, r.kind, r.namespace or "", r.name or "")
         if not r.name:
             continue
+        key = (r.origin.file if r.origin else "", r.gvk.group, r.kind, r.namespace or "",
+               r.name)
         first = seen.get(key)
         if first is None:
             seen[key] = r
             continue
-        where = str(first.origin) if first.origin else "another document"
+        where = "line %d" % first.origin.line if first.origin else "another document"
         out.append(Finding(r.origin, "duplicate-resource", Severity.ERROR,
-                           "%s %s is defined twice: also at %s; the cluster keeps only one "
-                           "of them" % (r.kind, "%s/%s" % (r.namespace, r.name) if r.namespace
-                                        else r.name, where), r.cur_id(), "", overlay))
+                           "%s %s is defined twice in this file (also at %s); the cluster "
+                           "keeps only one of them" % (
+                               r.kind, "%s/%s" % (r.namespace, r.name) if r.namespace
+                               else r.name, where), r.cur_id(), "", overlay))
     return out
 
 
@@ -372,8 +443,11 @@ def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (
         rendered.append(rr)
     todo = [o for o in overlays if o not in rendered_by]
     done = {r.path: r for r in render(todo, session=session, fallback=False, text=False)}
+    use_offline = cfg.offline if offline is None else offline
     for o in overlays:
         r = rendered_by.get(o) or done[o]
+        if isinstance(r.error, UnsupportedFeature):
+            r = _render_elsewhere(r, use_offline, result)
         if r.error is not None:
             e = r.error
             result.render_errors += 1
@@ -381,7 +455,8 @@ def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (
                                            "render-error", Severity.ERROR, e.message,
                                            None, "", r.path))
             continue
-        rendered.append(r)
+        if r.resources or r.engine == "embedded":
+            rendered.append(r)
     chain = SchemaChain(cfg, crds=crds, locations=locations,
                         kubernetes_version=kubernetes_version, strict=strict,
                         offline=offline, cache_dir=cache_dir)
@@ -392,7 +467,7 @@ def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (
             elif res.kind == "CompositeResourceDefinition" and \
                     res.gvk.group == "apiextensions.crossplane.io":
                 chain.xrds.append((res.obj, res.origin.file if res.origin else r.path,
-                                   res.origin.line if res.origin else 0))
+                                   res.origin.line if res.origin else 0, r.path))
     registry = chain.build()
     validator = Validator(registry, locate=lambda res, path: locate(session.cache, res, path),
                           missing=MissingSchemaPolicy(missing if missing is not None
@@ -456,7 +531,7 @@ def list_schemas(paths: list[str] | None = None, *, config=None, crds: list[str]
             elif res.kind == "CompositeResourceDefinition" and \
                     res.gvk.group == "apiextensions.crossplane.io":
                 chain.xrds.append((res.obj, res.origin.file if res.origin else r.path,
-                                   res.origin.line if res.origin else 0))
+                                   res.origin.line if res.origin else 0, r.path))
     registry = chain.build()
     for (av, kind), n in sorted(counts.items()):
         entry = registry.lookup(av, kind)

@@ -138,7 +138,7 @@ class SchemaChain:
         self.cli_locations = list(locations)
         self._fetcher = None
         self.rendered_crds: list[tuple[dict, str]] = []
-        self.xrds: list[tuple[dict, str, int]] = []
+        self.xrds: list[tuple[dict, str, int, str]] = []   # (xrd, file, line, overlay)
         self.sources: list = []
         self.notes: list[str] = []
 
@@ -217,7 +217,15 @@ class SchemaChain:
         if self.xrds:
             from kustgen.schemas.sources.xrd import XrdSource
             xs = XrdSource()
-            for obj, path, line in self.xrds:
+            owner: dict = {}
+            for obj, path, line, overlay in self.xrds:
+                # environments render the same XRDs (perhaps renamed by a namePrefix);
+                # they never meet in one cluster, so only XRDs of one overlay can clash
+                spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+                names = spec.get("names") if isinstance(spec.get("names"), dict) else {}
+                key = (spec.get("group"), names.get("kind"))
+                if owner.setdefault(key, overlay) != overlay:
+                    continue
                 xs.add(obj, path=path, line=line)
             srcs.append(XrdAdapter(xs, self.strict))
         kv = self.kubernetes_version

@@ -627,7 +627,7 @@ def _syntax_error(e: yaml.YAMLError, path: str, src, line_off: int = 0) -> YamlE
 # The builder: nodes -> data + positions, one walk
 # --------------------------------------------------------------------------------------
 
-def _build_document(root, path, line_off=0):
+def _build_document(root, path, line_off=0, string_keys=False):
     """(data, positions) of one composed document. Raises YamlError.
 
     ``line_off``: lines of the file before the text the node marks count from.
@@ -691,7 +691,9 @@ def _build_document(root, path, line_off=0):
                     return s
                 if v is _MISS and s[0] not in _NUM_START:
                     return s
-                kind, _ = resolve_scalar(s)
+                kind, value = resolve_scalar(s)
+                if kind != "str" and string_keys:
+                    return _key_text(kind, value, s)
                 if kind != "str":
                     fail("mapping key %s is a %s; kustomize only accepts string keys below the "
                          "top level, quote it: \"%s\"" % (s, kind, s), knode)
@@ -859,12 +861,26 @@ def split_documents(src, path: str = ""):
     yield text[prev:], line
 
 
-def load_documents(data, path: str) -> list[Document]:
+def _key_text(kind: str, value, raw: str) -> str:
+    """A non-string key as `kubectl apply` (sigs.k8s.io/yaml) turns it into a JSON key."""
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "int":
+        return str(value)
+    if kind in ("float", "inf", "nan"):
+        from kustgen.yamlio.emit import go_format_g
+        return go_format_g(value)
+    return raw
+
+
+def load_documents(data, path: str, *, string_keys: bool = False) -> list[Document]:
     """All non-empty documents of a YAML stream (``bytes`` or ``str``) as kustomize reads them.
 
     The stream is split the way kustomize splits it (see :func:`split_documents`); empty and
     ``null`` documents are dropped; ``index`` counts the pieces, dropped ones included.
-    Raises :class:`YamlError` with file/line/column.
+    Raises :class:`YamlError` with file/line/column. ``string_keys``: read numbers and
+    booleans used as mapping keys as strings, as ``kubectl apply`` does with a plain
+    manifest (kustomize refuses them).
     """
     src = _prepare(data, path)
     if _may_nest_deeply(src):
@@ -887,7 +903,7 @@ def load_documents(data, path: str) -> list[Document]:
                             % ord(e.object[e.start]), path, first_line) from None
         if root is None or _is_null_document(root):
             continue
-        data, positions = _build_document(root, path, first_line - 1)
+        data, positions = _build_document(root, path, first_line - 1, string_keys)
         docs.append(Document(data, path, index, root.start_mark.line + first_line, positions))
     return docs
 

@@ -166,6 +166,7 @@ class LocationSource:
             return None
         if schema is None:
             return None
+        schema = _without_meta(schema)
         base_uri = url if self.remote or url.lower().startswith("file:") else path_to_uri(url)
         failures: list = []
         entry = SchemaEntry(api_version, kind, source=url, schema=schema, strict=self.strict,
@@ -201,7 +202,17 @@ class LocationSource:
             except FetchError as e:
                 failures.append(e)
                 raise
-            return doc
+            return _without_meta(doc)
 
         return retrieve
+
+
+def _without_meta(doc):
+    """Catalogue schemas name loose meta-schemas (``"$schema": "http://json-schema.org/
+    schema#"``); the validator would try to download them. Every schema is applied as
+    draft 7 (as kubeconform does), so the declaration is dropped."""
+    if isinstance(doc, dict) and "$schema" in doc:
+        doc = dict(doc)
+        del doc["$schema"]
+    return doc
 
