@@ -469,10 +469,13 @@ def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (
                 chain.xrds.append((res.obj, res.origin.file if res.origin else r.path,
                                    res.origin.line if res.origin else 0, r.path))
     registry = chain.build()
+    from kustgen.schemas.fetch import default_cache_dir
+    from kustgen.schemas.results import ResultCache
     validator = Validator(registry, locate=lambda res, path: locate(session.cache, res, path),
                           missing=MissingSchemaPolicy(missing if missing is not None
                                                       else cfg.missing),
-                          cel=cfg.cel if cel is None else cel)
+                          cel=cfg.cel if cel is None else cel,
+                          results=ResultCache(chain.cache_dir or default_cache_dir()))
     for r in rendered:
         result.findings.extend(validator.validate(r.resources, r.path))
     seen_err: set = set()

@@ -73,11 +73,13 @@ class MissingSchemaPolicy:
 
 class Validator:
     def __init__(self, registry, *, locate: Locate | None = None,
-                 missing: MissingSchemaPolicy | None = None, cel: bool = True):
+                 missing: MissingSchemaPolicy | None = None, cel: bool = True,
+                 results=None):
         self.registry = registry
         self.locate = locate
         self.missing = missing or MissingSchemaPolicy()
         self.cel = cel
+        self.results = results        # a schemas.results.ResultCache, or None
         self._cel_rules: dict[int, tuple] = {}   # id(entry) -> (entry, CelRules | None)
         self.stats = {"resources": 0, "validated": 0, "skipped": 0, "kinds": {}}
 
@@ -109,8 +111,27 @@ class Validator:
         self._cel_rules[id(entry)] = (entry, rules)
         return rules
 
+    def _check(self, entry, obj) -> tuple[list, list]:
+        """Schema errors and CEL results of one object: remembered ones when the object,
+        the schema and the validating code are unchanged since a previous run."""
+        from types import SimpleNamespace
+
+        from kustgen.schemas.registry import SchemaError, validate_object
+        key = None
+        if self.results is not None:
+            key = self.results.key(entry, obj, self.cel)
+            hit = self.results.get(key)
+            if hit is not None:
+                return ([SchemaError(*e) for e in hit[0]],
+                        [SimpleNamespace(**c) for c in hit[1]])
+        errors = validate_object(entry, obj)
+        rules = self._cel_for(entry)
+        cel = rules.evaluate(obj) if rules is not None else []
+        if key is not None:
+            self.results.put(key, errors, cel)
+        return errors, cel
+
     def validate(self, resources: Iterable[Resource], overlay: str = "") -> list[Finding]:
-        from kustgen.schemas.registry import validate_object
         out: list[Finding] = []
         for res in resources:
             self.stats["resources"] += 1
@@ -141,20 +162,19 @@ class Validator:
                                                                             res.kind), overlay))
                 continue
             self.stats["validated"] += 1
-            for err in validate_object(entry, res.obj):
+            schema_errors, cel_results = self._check(entry, res.obj)
+            for err in schema_errors:
                 path = pointer_to_path(err.path, res.obj)
                 out.append(self._finding(res, path, "schema", Severity.ERROR, err.message,
                                          overlay))
-            rules = self._cel_for(entry)
-            if rules is not None:
-                for c in rules.evaluate(res.obj):
-                    path = pointer_to_path(c.path, res.obj)
-                    if c.evaluated:
-                        out.append(self._finding(res, path, "cel", Severity.ERROR,
-                                                 c.message, overlay))
-                    else:
-                        out.append(self._finding(res, path, "cel-not-evaluated", Severity.INFO,
-                                                 c.message, overlay))
+            for c in cel_results:
+                path = pointer_to_path(c.path, res.obj)
+                if c.evaluated:
+                    out.append(self._finding(res, path, "cel", Severity.ERROR,
+                                             c.message, overlay))
+                else:
+                    out.append(self._finding(res, path, "cel-not-evaluated", Severity.INFO,
+                                             c.message, overlay))
         return sorted(out)
 
 

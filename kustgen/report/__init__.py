@@ -123,20 +123,45 @@ class Reporter:
         raise NotImplementedError
 
 
-# The format modules import the base above, so they are imported after it.
-from kustgen.report.text import TextReporter  # noqa: E402
-from kustgen.report.json_format import JsonReporter  # noqa: E402
-from kustgen.report.junit import JunitReporter  # noqa: E402
-from kustgen.report.sarif import SarifReporter  # noqa: E402
-from kustgen.report.github import GithubReporter  # noqa: E402
-
-FORMATS: dict[str, type[Reporter]] = {
-    "text": TextReporter,
-    "json": JsonReporter,
-    "junit": JunitReporter,
-    "sarif": SarifReporter,
-    "github": GithubReporter,
+# One module per format, imported when that format is used (start-up stays cheap).
+_FORMAT_CLASSES = {
+    "text": ("kustgen.report.text", "TextReporter"),
+    "json": ("kustgen.report.json_format", "JsonReporter"),
+    "junit": ("kustgen.report.junit", "JunitReporter"),
+    "sarif": ("kustgen.report.sarif", "SarifReporter"),
+    "github": ("kustgen.report.github", "GithubReporter"),
 }
+
+
+def _reporter_class(name: str) -> type:
+    import importlib
+    module, cls = _FORMAT_CLASSES[name]
+    return getattr(importlib.import_module(module), cls)
+
+
+class _Formats(Mapping):
+    """``{format name: Reporter class}``, each class imported on first access."""
+
+    def __getitem__(self, name: str) -> type:
+        if name not in _FORMAT_CLASSES:
+            raise KeyError(name)
+        return _reporter_class(name)
+
+    def __iter__(self):
+        return iter(_FORMAT_CLASSES)
+
+    def __len__(self) -> int:
+        return len(_FORMAT_CLASSES)
+
+
+FORMATS: Mapping[str, type] = _Formats()
+
+
+def __getattr__(name: str):
+    for fmt, (_, cls) in _FORMAT_CLASSES.items():
+        if cls == name:
+            return _reporter_class(fmt)
+    raise AttributeError("module 'kustgen.report' has no attribute %r" % name)
 
 
 def get_reporter(name: str, **opts) -> Reporter:

@@ -184,6 +184,8 @@ class SchemaChain:
                 src.add(d.data, url)
 
     def _locations(self, templates: list[str], base_dir: str | None):
+        if not templates:
+            return []
         from kustgen.schemas.sources.location import LocationSource
         return [LocationSource(t, kubernetes_version=self.kubernetes_version, strict=self.strict,
                                fetcher=self.fetcher, base_dir=base_dir) for t in templates]
