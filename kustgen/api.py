@@ -475,7 +475,7 @@ def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (
                           missing=MissingSchemaPolicy(missing if missing is not None
                                                       else cfg.missing),
                           cel=cfg.cel if cel is None else cel,
-                          results=ResultCache(chain.cache_dir or default_cache_dir()))
+                          results=ResultCache(default_cache_dir()))
     for r in rendered:
         result.findings.extend(validator.validate(r.resources, r.path))
     seen_err: set = set()

@@ -240,7 +240,9 @@ class SchemaChain:
                               % (oldest, kv))
             kv = oldest
         from kustgen.schemas.fetch import default_cache_dir
-        srcs.append(BuiltinSource(kv, self.strict, self.cache_dir or default_cache_dir()))
+        # kustgen's own derived files live in its cache folder, never in a --cache folder
+        # (which may be shared with kubeconform)
+        srcs.append(BuiltinSource(kv, self.strict, default_cache_dir()))
         srcs.append(RepoScanSource(cfg.root, self.strict,
                                    exclude=list(exclude_scan) + ([vendor] if vendor else [])))
         self.sources = srcs
