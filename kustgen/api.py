@@ -461,13 +461,7 @@ def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (
                         kubernetes_version=kubernetes_version, strict=strict,
                         offline=offline, cache_dir=cache_dir)
     for r in rendered:
-        for res in r.resources:
-            if res.kind == "CustomResourceDefinition" and res.gvk.group == "apiextensions.k8s.io":
-                chain.rendered_crds.append((res.obj, res.origin.file if res.origin else r.path))
-            elif res.kind == "CompositeResourceDefinition" and \
-                    res.gvk.group == "apiextensions.crossplane.io":
-                chain.xrds.append((res.obj, res.origin.file if res.origin else r.path,
-                                   res.origin.line if res.origin else 0, r.path))
+        chain.collect(r.resources, r.path)
     registry = chain.build()
     from kustgen.schemas.fetch import default_cache_dir
     from kustgen.schemas.results import ResultCache
@@ -529,12 +523,7 @@ def list_schemas(paths: list[str] | None = None, *, config=None, crds: list[str]
         for res in r.resources:
             key = (res.api_version, res.kind)
             counts[key] = counts.get(key, 0) + 1
-            if res.kind == "CustomResourceDefinition" and res.gvk.group == "apiextensions.k8s.io":
-                chain.rendered_crds.append((res.obj, res.origin.file if res.origin else r.path))
-            elif res.kind == "CompositeResourceDefinition" and \
-                    res.gvk.group == "apiextensions.crossplane.io":
-                chain.xrds.append((res.obj, res.origin.file if res.origin else r.path,
-                                   res.origin.line if res.origin else 0, r.path))
+        chain.collect(r.resources, r.path)
     registry = chain.build()
     for (av, kind), n in sorted(counts.items()):
         entry = registry.lookup(av, kind)

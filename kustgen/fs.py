@@ -80,3 +80,26 @@ class MemoryFS:
 
     def realpath(self, path: str) -> str:
         return os.path.normpath(path)
+
+
+def atomic_write(path: str, data: bytes | str) -> None:
+    """Write a file so that readers see the old content or the new, never a part: a
+    temporary file in the same folder, then a rename. Folders are created. Text is written
+    as UTF-8 (lone surrogates from undecodable input kept as they were read), newlines
+    as given."""
+    import tempfile
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogateescape")
+    d = os.path.dirname(os.path.abspath(path))
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -8,18 +8,17 @@ and counts the requests it gets.
 from __future__ import annotations
 
 import hashlib
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 
 import pytest
 import yaml
 
 from conftest import REPO, need_shared
+from local_http import LocalServer
 from kustgen.model.errors import ConfigError, KustgenError
 from kustgen.schemas.fetch import FetchError, Fetcher, default_cache_dir
 from kustgen.schemas.registry import Registry, validate_object
@@ -60,55 +59,7 @@ def load(path: str) -> list:
 # a real HTTP server
 # --------------------------------------------------------------------------------------
 
-class Server:
-    """Serves files below `root`; counts requests per path; `status[path] = code` answers
-    that path with an error code instead."""
-
-    def __init__(self, root: str):
-        self.root = root
-        self.requests: list[str] = []
-        self.status: dict[str, int] = {}
-        self.user_agents: list[str] = []
-        outer = self
-
-        class Handler(http.server.SimpleHTTPRequestHandler):
-            def __init__(self, *a, **kw):
-                super().__init__(*a, directory=outer.root, **kw)
-
-            def do_GET(self):
-                outer.requests.append(self.path)
-                outer.user_agents.append(self.headers.get("User-Agent", ""))
-                code = outer.status.get(self.path)
-                if code:
-                    self.send_error(code)
-                    return
-                super().do_GET()
-
-            def log_message(self, *a):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       kwargs={"poll_interval": 0.05}, daemon=True)
-        self.thread.start()
-        self.running = True
-
-    def count(self, path: str | None = None) -> int:
-        return len(self.requests) if path is None else self.requests.count(path)
-
-    def stop(self):
-        if self.running:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self.thread.join(5)
-            self.running = False
-
-    def put(self, rel: str, doc) -> None:
-        p = os.path.join(self.root, rel)
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        with open(p, "w", encoding="utf-8") as f:
-            f.write(doc if isinstance(doc, str) else json.dumps(doc))
+Server = LocalServer
 
 
 @pytest.fixture

@@ -6,18 +6,17 @@ from __future__ import annotations
 import copy
 import glob
 import hashlib
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 
 import pytest
 import yaml
 
 from conftest import REPO, need_shared
+from local_http import LocalServer
 from kustgen.model.errors import ConfigError, KustgenError
 from kustgen.schemas import validate_object
 from kustgen.schemas.sources.catalog import CatalogSource
@@ -177,21 +176,8 @@ def http_dir(tmp_path, monkeypatch):
     for k in [k for k in os.environ if k.lower() in ("http_proxy", "https_proxy", "all_proxy")]:
         monkeypatch.delenv(k)
 
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *a, **kw):
-            super().__init__(*a, directory=str(root), **kw)
-
-        def log_message(self, *a):
-            pass
-
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    try:
-        yield root, "http://127.0.0.1:%d" % srv.server_address[1]
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    with LocalServer(root) as srv:
+        yield root, srv.url
 
 
 def test_import_url(tmp_path, http_dir):

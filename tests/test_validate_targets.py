@@ -5,17 +5,16 @@ job) validating clean and offline."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 
 import pytest
 
 from conftest import REPO, need_shared
+from local_http import LocalServer
 
 
 def run(cwd, *args, stdin=None, env=None):
@@ -202,32 +201,6 @@ WIDGET_SCHEMA = {
 }
 
 
-class _Server:
-    def __init__(self, root):
-        self.requests = []
-        outer = self
-
-        class H(http.server.SimpleHTTPRequestHandler):
-            def __init__(self, *a, **k):
-                super().__init__(*a, directory=str(root), **k)
-
-            def do_GET(self):
-                outer.requests.append(self.path)
-                super().do_GET()
-
-            def log_message(self, *a):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 def test_remote_schema_location_downloads_once_then_works_from_the_cache(tmp_path):
     served = tmp_path / "served" / "example.org"
     served.mkdir(parents=True)
@@ -238,7 +211,7 @@ def test_remote_schema_location_downloads_once_then_works_from_the_cache(tmp_pat
     (work / "w.yaml").write_text("apiVersion: example.org/v1\nkind: Widget\nmetadata:\n"
                                  "  name: w\nspec:\n  size: big\n")
     cache = tmp_path / "cache"
-    srv = _Server(tmp_path / "served")
+    srv = LocalServer(tmp_path / "served")
     template = ("http://127.0.0.1:%d/{{ .Group }}/{{ .ResourceKind }}_"
                 "{{ .ResourceAPIVersion }}.json" % srv.port)
     env = {"NO_PROXY": "127.0.0.1", "no_proxy": "127.0.0.1"}
@@ -257,7 +230,7 @@ def test_remote_schema_location_downloads_once_then_works_from_the_cache(tmp_pat
                          env=env)
     assert second["findings"] == first["findings"]
     # --offline with an empty cache never connects: the schema is reported missing
-    srv2 = _Server(tmp_path / "served")
+    srv2 = LocalServer(tmp_path / "served")
     try:
         template2 = template.replace(str(srv.port), str(srv2.port))
         p, off = run_json(work, "w.yaml", "--offline", "--schema-location", template2,

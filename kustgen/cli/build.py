@@ -9,12 +9,8 @@ import click
 
 
 def _atomic_write(path: str, text: str) -> None:
-    d = os.path.dirname(os.path.abspath(path))
-    os.makedirs(d, exist_ok=True)
-    tmp = os.path.join(d, ".%s.tmp%d" % (os.path.basename(path), os.getpid()))
-    with open(tmp, "w", encoding="utf-8", errors="surrogateescape", newline="") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    from kustgen.fs import atomic_write
+    atomic_write(path, text)
 
 
 @click.command()

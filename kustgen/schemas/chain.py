@@ -142,6 +142,16 @@ class SchemaChain:
         self.sources: list = []
         self.notes: list[str] = []
 
+    def collect(self, resources, overlay: str) -> None:
+        """Remember the CRDs and XRDs an overlay renders: they are schema sources too."""
+        for res in resources:
+            where = res.origin.file if res.origin else overlay
+            if res.kind == "CustomResourceDefinition" and res.gvk.group == "apiextensions.k8s.io":
+                self.rendered_crds.append((res.obj, where))
+            elif res.kind == "CompositeResourceDefinition" and \
+                    res.gvk.group == "apiextensions.crossplane.io":
+                self.xrds.append((res.obj, where, res.origin.line if res.origin else 0, overlay))
+
     @property
     def fetcher(self):
         if self._fetcher is None:

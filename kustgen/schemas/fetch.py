@@ -266,20 +266,8 @@ class Fetcher:
             return False
 
     def _write_atomic(self, folder: str, name: str, data: bytes) -> None:
-        import tempfile
-        d = self._p(folder)
-        os.makedirs(d, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=d)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, os.path.join(d, name))
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        from kustgen.fs import atomic_write
+        atomic_write(os.path.join(self._p(folder), name), data)
 
     def _cache_write(self, url: str, data: bytes) -> None:
         if not self._writable:

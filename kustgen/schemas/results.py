@@ -82,12 +82,8 @@ class ResultCache:
         from dataclasses import asdict
         data = [[[e.path, e.message, e.keyword] for e in schema_errors],
                 [asdict(c) for c in cel_results]]
-        p = self._path(key)
+        from kustgen.fs import atomic_write
         try:
-            os.makedirs(os.path.dirname(p), exist_ok=True)
-            tmp = "%s.%d.tmp" % (p, os.getpid())
-            with open(tmp, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, separators=(",", ":"))
-            os.replace(tmp, p)
+            atomic_write(self._path(key), json.dumps(data, separators=(",", ":")))
         except OSError:
             pass

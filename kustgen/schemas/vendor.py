@@ -80,19 +80,8 @@ def _dumps(data: Any) -> bytes:
 
 
 def _atomic_write(path: str, data: bytes) -> None:
-    d = os.path.dirname(os.path.abspath(path))
-    os.makedirs(d, exist_ok=True)
-    tmp = os.path.join(d, ".%s.tmp%d" % (os.path.basename(path), os.getpid()))
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from kustgen.fs import atomic_write
+    atomic_write(path, data)
 
 
 def _read(path: str) -> bytes | None:

@@ -134,12 +134,9 @@ class BuiltinSchemas:
         p = self._cache_path(name)
         if p is None:
             return
+        from kustgen.fs import atomic_write
         try:
-            os.makedirs(os.path.dirname(p), exist_ok=True)
-            tmp = "%s.%d.tmp" % (p, os.getpid())
-            with open(tmp, "w", encoding="utf-8") as fh:
-                json.dump(schema, fh, separators=(",", ":"))
-            os.replace(tmp, p)
+            atomic_write(p, json.dumps(schema, separators=(",", ":")))
         except OSError:
             pass          # a read-only cache only costs time
 
