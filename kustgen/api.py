@@ -481,6 +481,9 @@ def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (
         result.findings.append(Finding(Origin(e.file or "", e.line or 0, e.column or 0),
                                        "schema-source", Severity.WARNING, e.message))
     result.notes.extend(chain.notes)
+    result.notes.extend("schema source %d: %s" % (i, src.describe() if hasattr(src, "describe")
+                                                   else type(src).__name__)
+                        for i, src in enumerate(chain.sources, 1))
     result.stats = dict(validator.stats)
     result.findings.sort()
     return result
