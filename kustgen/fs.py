@@ -82,6 +82,66 @@ class MemoryFS:
         return os.path.normpath(path)
 
 
+class LayeredFS:
+    """The disk as it will be once planned changes are written: ``changes`` maps absolute
+    paths to new content (str or bytes), or None for a file to be deleted. Lets a change
+    be rendered and validated before anything is written."""
+
+    def __init__(self, changes: dict, base=None):
+        self.base = base or DiskFS()
+        self.changes = {os.path.abspath(k): (v.encode("utf-8", "surrogateescape")
+                                              if isinstance(v, str) else v)
+                        for k, v in changes.items()}
+        self.new_dirs: set[str] = set()
+        for p, v in self.changes.items():
+            if v is None:
+                continue
+            d = os.path.dirname(p)
+            while d and d != os.path.dirname(d):
+                self.new_dirs.add(d)
+                d = os.path.dirname(d)
+
+    def read_bytes(self, path: str) -> bytes:
+        p = os.path.abspath(path)
+        if p in self.changes:
+            if self.changes[p] is None:
+                raise FileNotFoundError(path)
+            return self.changes[p]
+        return self.base.read_bytes(path)
+
+    def is_file(self, path: str) -> bool:
+        p = os.path.abspath(path)
+        if p in self.changes:
+            return self.changes[p] is not None
+        return self.base.is_file(path)
+
+    def is_dir(self, path: str) -> bool:
+        return os.path.abspath(path) in self.new_dirs or self.base.is_dir(path)
+
+    def exists(self, path: str) -> bool:
+        return self.is_file(path) or self.is_dir(path)
+
+    def listdir(self, path: str) -> list[str]:
+        p = os.path.abspath(path)
+        names = set(self.base.listdir(path)) if self.base.is_dir(path) else set()
+        for f, v in self.changes.items():
+            if os.path.dirname(f) == p:
+                if v is None:
+                    names.discard(os.path.basename(f))
+                else:
+                    names.add(os.path.basename(f))
+        for d in self.new_dirs:
+            if os.path.dirname(d) == p:
+                names.add(os.path.basename(d))
+        return sorted(names)
+
+    def realpath(self, path: str) -> str:
+        p = os.path.abspath(path)
+        if p in self.changes or p in self.new_dirs:
+            return p
+        return self.base.realpath(path)
+
+
 def atomic_write(path: str, data: bytes | str) -> None:
     """Write a file so that readers see the old content or the new, never a part: a
     temporary file in the same folder, then a rename. Folders are created. Text is written

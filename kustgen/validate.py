@@ -15,6 +15,7 @@ import re
 from typing import Callable, Iterable
 
 from kustgen.model import Finding, Origin, Resource, Severity
+from kustgen.model.placeholder import find_placeholders
 
 RULES = {
     "schema": "A field does not match the schema of its kind (type, enum, required, "
@@ -29,6 +30,7 @@ RULES = {
     "render-error": "The overlay does not render",
     "not-rendered": "The overlay needs Helm or remote resources and was not rendered offline",
     "schema-source": "A schema source (CRD file, XRD, schema location) cannot be used",
+    "fill-me": "A value left for the user to fill in (written by `kustgen add`)",
 }
 
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
@@ -163,6 +165,18 @@ class Validator:
                 continue
             self.stats["validated"] += 1
             schema_errors, cel_results = self._check(entry, res.obj)
+            holes = find_placeholders(res.obj)
+            if holes:
+                # the user has not filled these in yet: one finding, not schema noise
+                from kustgen.schemas.registry import dotted
+                out.append(self._finding(
+                    res, holes[0], "fill-me", Severity.WARNING,
+                    "fill in %s (left as <fill-me> by kustgen add)"
+                    % ", ".join(dotted(h) for h in holes), overlay))
+                schema_errors = [e for e in schema_errors
+                                 if not _under(pointer_to_path(e.path, res.obj), holes)]
+                cel_results = [c for c in cel_results
+                               if not _under(pointer_to_path(c.path, res.obj), holes)]
             for err in schema_errors:
                 path = pointer_to_path(err.path, res.obj)
                 out.append(self._finding(res, path, "schema", Severity.ERROR, err.message,
@@ -176,6 +190,10 @@ class Validator:
                     out.append(self._finding(res, path, "cel-not-evaluated", Severity.INFO,
                                              c.message, overlay))
         return sorted(out)
+
+
+def _under(path: tuple, holes: list[tuple]) -> bool:
+    return any(path[:len(h)] == h for h in holes)
 
 
 # Kinds whose names follow other rules (RBAC names may hold ':' for example).

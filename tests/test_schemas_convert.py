@@ -469,3 +469,20 @@ def test_entry_from_a_ready_json_schema():
         ("/data/a", "format"), ("/x", "additionalProperties")]
     with pytest.raises(ValueError):
         SchemaEntry("v1", "Secret", "nothing")
+
+
+def test_openapi_boolean_exclusive_bounds_become_draft7_bounds():
+    """A CRD's `exclusiveMinimum: true` (OpenAPI v3) is the draft-7 `exclusiveMinimum: 0`:
+    0 is rejected, 1 accepted, and the schema compiles."""
+    from kustgen.schemas.registry import SchemaEntry, validate_object
+    openapi = {"type": "object", "properties": {"spec": {"type": "object", "properties": {
+        "replicas": {"type": "integer", "minimum": 0, "exclusiveMinimum": True},
+        "ratio": {"type": "number", "maximum": 1, "exclusiveMaximum": True}}}}}
+    e = SchemaEntry("example.org/v1", "W", "t", openapi=openapi)
+
+    def errs(spec):
+        return [x.path for x in validate_object(e, {"apiVersion": "example.org/v1", "kind": "W",
+                                                    "metadata": {"name": "w"}, "spec": spec})]
+    assert errs({"replicas": 1, "ratio": 0.5}) == []
+    assert errs({"replicas": 0}) == ["/spec/replicas"]
+    assert errs({"ratio": 1}) == ["/spec/ratio"]

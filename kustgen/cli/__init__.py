@@ -22,10 +22,16 @@ def cli() -> None:
 from kustgen.cli import build as _build  # noqa: E402
 from kustgen.cli import validate as _validate  # noqa: E402
 from kustgen.cli import schemas as _schemas  # noqa: E402
+from kustgen.cli import scaffold as _scaffold  # noqa: E402
 
 cli.add_command(_build.build)
 cli.add_command(_validate.validate)
 cli.add_command(_schemas.schemas)
+cli.add_command(_scaffold.init)
+cli.add_command(_scaffold.env)
+cli.add_command(_scaffold.add)
+cli.add_command(_scaffold.app)
+cli.add_command(_scaffold.api_group)
 
 
 def main(argv=None) -> None:

@@ -153,8 +153,11 @@ def _structural(s: Any, strict: bool, where: str = "") -> Any:
             out[k] = _junction(v)
         elif k in ("nullable", "type") or (k == "format" and v not in K8S_FORMATS):
             continue
+        elif k in ("exclusiveMinimum", "exclusiveMaximum"):
+            continue                  # OpenAPI v3 booleans: folded in below
         else:
             out[k] = v
+    _exclusive_bounds(s, out)
     if int_or_string:
         types: list | None = ["integer", "string"]
     elif isinstance(s.get("type"), str) and s["type"]:
@@ -207,7 +210,8 @@ def _junction(s: Any) -> Any:
         return s
     out = {}
     for k, v in s.items():
-        if k == "nullable" or (k == "format" and v not in K8S_FORMATS):
+        if k in ("nullable", "exclusiveMinimum", "exclusiveMaximum") or (
+                k == "format" and v not in K8S_FORMATS):
             continue
         if k == "properties" and isinstance(v, dict):
             out[k] = {n: _junction(p) for n, p in v.items()}
@@ -215,7 +219,20 @@ def _junction(s: Any) -> Any:
             out[k] = _junction(v)
         else:
             out[k] = v
+    _exclusive_bounds(s, out)
     return out
+
+
+def _exclusive_bounds(s: dict, out: dict) -> None:
+    """OpenAPI v3 (CRDs) writes `exclusiveMinimum: true` next to `minimum`; JSON Schema
+    draft 7 wants the bound itself: `exclusiveMinimum: <minimum>`."""
+    for excl, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        v = s.get(excl)
+        if v is True and isinstance(s.get(bound), (int, float)):
+            out[excl] = s[bound]
+            out.pop(bound, None)
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            out[excl] = v
 
 
 # --------------------------------------------------------------------------------------

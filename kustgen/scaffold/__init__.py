@@ -1,0 +1,1 @@
+"""Scaffolding: write new resources from their schemas (``kustgen add KIND NAME``)."""
