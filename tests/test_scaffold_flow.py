@@ -97,6 +97,11 @@ def test_init_add_env_app_validate_build_and_idempotent(repo):
     assert {f["rule"] for f in data["findings"]} <= {"fill-me", "missing-schema"}, \
         data["findings"]
     assert not [f for f in data["findings"] if f["severity"] == "error"]
+    # the example claim of the new platform API validates against its XRD
+    p = kg(repo, "validate", "--offline", "--format", "json", "--summary", "examples")
+    data = json.loads(p.stdout)
+    assert p.returncode == 0 and data["findings"] == [], data["findings"]
+    assert [c["source"] for c in data["coverage"]] == ["XRD xcaches.platform.example.org (claim)"]
     # prod's patch is there and applied
     prod = kg(repo, "build", "overlays/prod").stdout
     assert "region: eu-west-1" in prod and "deletionPolicy: Orphan" in prod
