@@ -276,7 +276,8 @@ class _Parser:
                     raise self.err(sch + ("missing", k), "schemas.missing[%r] is %r; use "
                                    "error, warn, info or skip" % (k, v))
             cfg.missing = dict({"default": "warn"}, **{str(k): str(v) for k, v in missing.items()})
-        cfg.promotion = self.mapping(("promotion",))
+        cfg.promotion = self.mapping(("promotion",), ("envSpecificFiles", "envSpecificFields",
+                                                     "envSpecificDefaults"))
         cfg.rules = self.mapping(("rules",))
         return cfg
 

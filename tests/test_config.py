@@ -445,9 +445,11 @@ def test_schema_knows_the_parsers_keys(schema):
     assert set(actions) == set(_MISSING_ACTIONS)
     for a in actions:
         assert _parser_accepts("schemas: {missing: {default: %s}}\n" % a)
-    for key in ("promotion", "rules"):
-        assert props[key]["type"] == ["object", "null"]
-        assert "additionalProperties" not in props[key]
+    assert props["rules"]["type"] == ["object", "null"]
+    assert "additionalProperties" not in props["rules"]          # lint rules: later
+    assert set(props["promotion"]["properties"]) == {
+        "envSpecificFiles", "envSpecificFields", "envSpecificDefaults"}
+    assert not _parser_accepts("promotion: {envSpecificFeilds: []}\n")
 
 
 # --------------------------------------------------------------------------------------
