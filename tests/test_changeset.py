@@ -265,3 +265,31 @@ def test_failed_commit_unwritable_dir_simulated(repo, monkeypatch):
         cs.commit()
     assert str(ei.value) == "cannot write locked/new.yaml: permission denied"
     assert snapshot(repo) == before
+
+
+def test_commit_leaves_no_journal_and_reports_no_recovery(repo):
+    cs = ChangeSet(str(repo))
+    assert cs.recovered is None
+    cs.create("base/b.yaml", "kind: Secret\n")
+    cs.commit()
+    assert sorted(snapshot(repo)) == ["base/a.yaml", "base/b.yaml",
+                                      "base/kustomization.yaml"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="flock")
+def test_recovery_waits_for_a_commit_under_way(repo):
+    """A journal of a commit still running (the root is locked) is not touched until
+    the lock is released."""
+    import threading
+    from kustgen import changeset as mod
+    (repo / mod.JOURNAL).write_text('{"state": "prepare", "entries": [], '
+                                    '"made_dirs": []}')
+    result = []
+    with mod._Lock(os.path.realpath(str(repo))):
+        t = threading.Thread(target=lambda: result.append(mod.recover(str(repo))))
+        t.start()
+        t.join(0.3)
+        assert t.is_alive() and (repo / mod.JOURNAL).exists()
+    t.join(10)
+    assert result and result[0].startswith("discarded")
+    assert not (repo / mod.JOURNAL).exists()

@@ -23,6 +23,8 @@ from kustgen.cli import build as _build  # noqa: E402
 from kustgen.cli import validate as _validate  # noqa: E402
 from kustgen.cli import schemas as _schemas  # noqa: E402
 from kustgen.cli import scaffold as _scaffold  # noqa: E402
+from kustgen.cli import promote as _promote  # noqa: E402
+from kustgen.cli import diff as _diff  # noqa: E402
 
 cli.add_command(_build.build)
 cli.add_command(_validate.validate)
@@ -32,6 +34,8 @@ cli.add_command(_scaffold.env)
 cli.add_command(_scaffold.add)
 cli.add_command(_scaffold.app)
 cli.add_command(_scaffold.api_group)
+cli.add_command(_promote.promote)
+cli.add_command(_diff.diff)
 
 
 def main(argv=None) -> None:
