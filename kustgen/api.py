@@ -401,14 +401,17 @@ def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (
              locations: list[str] = (), kubernetes_version: str | None = None,
              strict: bool | None = None, missing: dict | None = None, cel: bool | None = None,
              offline: bool | None = None, cache_dir: str | None = None,
-             stdin: str | None = None) -> ValidateResult:
+             stdin: str | None = None, session=None,
+             prerendered: dict | None = None) -> ValidateResult:
     """Render each overlay and validate every resource; findings are located at the
     file:line to edit. Render failures are findings too (rule `render-error`).
 
     PATHS: overlays, files or folders of the repo (the overlays that read them), plain
     manifests that no kustomization reads (validated as they are), "-" for `stdin`; none:
     the environments of kustgen.yaml, else every kustomization root here. Options left at
-    None come from kustgen.yaml (`config`, default: the one found from here)."""
+    None come from kustgen.yaml (`config`, default: the one found from here). `session`
+    and `prerendered` ({overlay path: RenderResult}) reuse renders done already (by the
+    dependency graph of `--changed`)."""
     from kustgen.config import load_config
     from kustgen.kustomize.pipeline import BuildSession
     from kustgen.kustomize.provenance import locate
@@ -418,7 +421,7 @@ def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (
 
     cfg = config if config is not None else load_config(".")
     result = ValidateResult()
-    session = BuildSession()
+    session = session if session is not None else BuildSession()
     candidates = cfg.overlay_dirs() or find_roots(cfg.root)
     if paths:
         overlays, manifests, rendered_by = select_targets(list(paths), candidates, session)
@@ -441,6 +444,8 @@ def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (
         result.findings.extend(problems)
         result.findings.extend(duplicate_findings(rr.resources))
         rendered.append(rr)
+    if prerendered:
+        rendered_by = {**prerendered, **rendered_by}
     todo = [o for o in overlays if o not in rendered_by]
     done = {r.path: r for r in render(todo, session=session, fallback=False, text=False)}
     use_offline = cfg.offline if offline is None else offline

@@ -25,6 +25,9 @@ from kustgen.cli import schemas as _schemas  # noqa: E402
 from kustgen.cli import scaffold as _scaffold  # noqa: E402
 from kustgen.cli import promote as _promote  # noqa: E402
 from kustgen.cli import diff as _diff  # noqa: E402
+from kustgen.cli import apps as _apps  # noqa: E402
+from kustgen.cli import graph as _graph  # noqa: E402
+from kustgen.cli import ci as _ci  # noqa: E402
 
 cli.add_command(_build.build)
 cli.add_command(_validate.validate)
@@ -36,6 +39,9 @@ cli.add_command(_scaffold.app)
 cli.add_command(_scaffold.api_group)
 cli.add_command(_promote.promote)
 cli.add_command(_diff.diff)
+cli.add_command(_apps.apps)
+cli.add_command(_graph.graph)
+cli.add_command(_ci.ci)
 
 
 def main(argv=None) -> None:
