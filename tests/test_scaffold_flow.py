@@ -8,6 +8,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -236,3 +237,24 @@ def test_read_only_directory(ready):
     assert p.returncode == 2, (p.stdout, p.stderr)
     assert "qa" in p.stderr
     assert state(ready) == before
+
+
+def test_the_pre_commit_config_init_writes_runs_in_pre_commit(repo):
+    """`kustgen init` writes a .pre-commit-config.yaml whose hooks work through the real
+    pre-commit framework: the scaffold passes; an Application whose overlay is missing
+    fails the commit."""
+    if shutil.which("pre-commit") is None or shutil.which("kustgen") is None:
+        pytest.skip("pre-commit or the kustgen command is not installed (pip install -e '.[test]')")
+    assert kg(repo, "init", "--envs", "dev,prod").returncode == 0
+    git(repo, "add", "-A")
+    env = dict(os.environ, PRE_COMMIT_HOME=str(repo.parent / "pc-home"))
+    p = subprocess.run(["pre-commit", "run", "--all-files"], cwd=repo, env=env,
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert p.stdout.count("Passed") == 2
+    shutil.rmtree(repo / "overlays" / "prod")
+    git(repo, "add", "-A")
+    p = subprocess.run(["pre-commit", "run", "--all-files"], cwd=repo, env=env,
+                       capture_output=True, text=True, timeout=600)
+    assert p.returncode == 1
+    assert "argocd/apps/prod.yaml" in p.stdout and "overlays/prod" in p.stdout
