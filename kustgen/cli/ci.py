@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 
 import click
 
-from kustgen.model import Severity
+from kustgen.cli.reporting import emit, format_outputs, report_options
 
 
 def shard_of(path: str, n: int) -> int:
@@ -38,24 +37,17 @@ def _parse_shard(value: str | None) -> tuple[int, int]:
               help="Check only the I-th of N deterministic parts of the overlays (Argo CD "
                    "Applications are checked by shard 1).")
 @click.option("--offline", is_flag=True, default=None, help="Never use the network.")
-@click.option("--format", "formats", multiple=True, default=("text",),
-              type=click.Choice(["text", "json", "junit", "sarif", "github"]),
-              help="Report format (repeatable; pair each with --output).")
-@click.option("--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
-              help="Where to write the report of the --format given before it.")
-@click.option("--fail-on", default="error", show_default=True,
-              type=click.Choice(["info", "warning", "error"]))
+@report_options
 def ci(config_path, shard, offline, formats, outputs, fail_on):
     """The CI gate: validate every overlay (environments of kustgen.yaml, else every
     kustomization root) and check every Argo CD Application and ApplicationSet.
 
     Exit 0 clean, 1 findings at or above --fail-on, 2 an overlay does not render or the
     configuration is wrong."""
-    from kustgen import api, report
-    from kustgen.cli.validate import _format_outputs
+    from kustgen import api
     from kustgen.config import load_config
     from kustgen.validate import RULES
-    pairs = _format_outputs(formats, outputs)
+    pairs = format_outputs(formats, outputs)
     i, n = _parse_shard(shard)
     cfg = load_config(".", config_path)
     overlays = cfg.overlay_dirs() or api.find_roots(cfg.root)
@@ -74,16 +66,7 @@ def ci(config_path, shard, offline, formats, outputs, fail_on):
         rules.update(APP_RULES)
     click.echo("kustgen ci: shard %d/%d: %d of %d overlays" % (i, n, len(mine), len(overlays)),
                err=True)
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    for fmt, out in pairs:
-        text = report.render(fmt, findings, resources=resources, color=color and out is None,
-                             base_dir=os.getcwd(), rules=rules, fail_on=Severity.parse(fail_on))
-        if out:
-            from kustgen.fs import atomic_write
-            atomic_write(out, text)
-        else:
-            click.echo(text, nl=not text.endswith("\n"))
+    failed = emit(pairs, findings, rules=rules, fail_on=fail_on, resources=resources)
     if render_errors:
         return 2
-    threshold = Severity.parse(fail_on)
-    return 1 if any(f.severity >= threshold for f in findings) else 0
+    return 1 if failed else 0

@@ -7,43 +7,7 @@ import sys
 
 import click
 
-from kustgen.model import Severity
-
-
-def _format_outputs(formats, outputs) -> list[tuple[str, str | None]]:
-    """Pair each --output with the --format given before it on the command line (click
-    keeps each option's values, not their interleaving, so read the raw arguments)."""
-    ctx = click.get_current_context()
-    raw = list((ctx.find_root().obj or {}).get("argv") or [])
-    order: list[list] = []
-    i = 0
-    while i < len(raw):
-        tok = raw[i]
-        for opt in ("--format", "--output"):
-            if tok == opt and i + 1 < len(raw):
-                order.append([opt, raw[i + 1]])
-                i += 1
-            elif tok.startswith(opt + "="):
-                order.append([opt, tok[len(opt) + 1:]])
-        i += 1
-    pairs: list[list] = []
-    for opt, val in order:
-        if opt == "--format":
-            pairs.append([val, None])
-        elif not pairs or pairs[-1][1] is not None:
-            raise click.UsageError("--output %s must follow the --format it is for" % val)
-        else:
-            pairs[-1][1] = val
-    if not order:        # no raw arguments at hand (library use): pair by position
-        pairs = [[f, outputs[i] if i < len(outputs) else None] for i, f in enumerate(formats)]
-    if [p[0] for p in pairs] != list(formats) and order:
-        pairs = [[f, None] for f in formats]
-    if not pairs:
-        pairs = [["text", None]]
-    outs = [p[1] for p in pairs if p[1]]
-    if len(set(outs)) != len(outs):
-        raise click.UsageError("two formats cannot write to the same --output file")
-    return [(f, o) for f, o in pairs]
+from kustgen.cli.reporting import emit, format_outputs, report_options
 
 
 def _changed_args(paths, changed) -> tuple[tuple, list]:
@@ -126,15 +90,7 @@ def _git_changed(rev: str) -> list[str]:
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False),
               help="Folder caching downloaded schemas (default: ~/.cache/kustgen/schemas; "
                    "a kubeconform -cache folder works too).")
-@click.option("--format", "formats", multiple=True, default=("text",),
-              type=click.Choice(["text", "json", "junit", "sarif", "github"]),
-              help="Report format (repeatable; pair each with --output).")
-@click.option("--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
-              help="Where to write the report of the --format given before it "
-                   "(default: standard output).")
-@click.option("--fail-on", default="error", show_default=True,
-              type=click.Choice(["info", "warning", "error"]),
-              help="Exit 1 when a finding has at least this severity.")
+@report_options
 @click.option("--summary/--no-summary", "coverage", default=False,
               help="Text format: print the coverage summary (validated/skipped per kind).")
 @click.option("-v", "--verbose", is_flag=True, help="Say which schema sources were used.")
@@ -153,9 +109,9 @@ def validate(paths, config_path, crds, locations, kubernetes_version, strict, no
     PATHS are overlays, files of the repo (the overlays that include them), or plain
     manifests (files, folders, '-' for standard input). Without PATHS: every environment
     of kustgen.yaml, else every kustomization root below the current folder."""
-    from kustgen import api, report
+    from kustgen import api
     from kustgen.config import check_kubernetes_version, load_config
-    pairs = _format_outputs(formats, outputs)
+    pairs = format_outputs(formats, outputs)
     if kubernetes_version is not None:
         kubernetes_version = check_kubernetes_version(kubernetes_version)
     cfg = load_config(".", config_path)
@@ -188,29 +144,24 @@ def validate(paths, config_path, crds, locations, kubernetes_version, strict, no
                        cache_dir=cache_dir, stdin=stdin,
                        session=g.session if selected is not None else None,
                        prerendered=g.results if selected is not None else None)
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     from kustgen.validate import RULES
-    for fmt, out in pairs:
-        text = report.render(fmt, res.findings, resources=res.stats.get("resources"),
-                             color=color and out is None, base_dir=os.getcwd(), rules=RULES,
-                             fail_on=Severity.parse(fail_on),
-                             coverage=res.stats.get("kinds") if fmt != "text" or coverage
-                             else None)
-        if fmt == "json" and selected is not None:
-            import json
-            doc = json.loads(text)
-            doc["overlays"] = list(res.overlays)
-            doc["changed"] = list(changed)
-            text = json.dumps(doc, indent=2) + "\n"
-        if out:
-            from kustgen.cli.build import _atomic_write
-            _atomic_write(out, text)
-        else:
-            click.echo(text, nl=not text.endswith("\n"))
+
+    def with_targets(fmt: str, text: str) -> str:
+        if fmt != "json" or selected is None:
+            return text
+        import json
+        doc = json.loads(text)
+        doc["overlays"] = list(res.overlays)
+        doc["changed"] = list(changed)
+        return json.dumps(doc, indent=2) + "\n"
+
+    failed = emit(pairs, res.findings, rules=RULES, fail_on=fail_on,
+                  resources=res.stats.get("resources"),
+                  coverage_for=lambda fmt: res.stats.get("kinds") if fmt != "text" or coverage
+                  else None, extra=with_targets)
     if verbose:
         for n in res.notes:
             click.echo("note: %s" % n, err=True)
     if res.render_errors:
         return 2
-    threshold = Severity.parse(fail_on)
-    return 1 if any(f.severity >= threshold for f in res.findings) else 0
+    return 1 if failed else 0
