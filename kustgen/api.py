@@ -486,9 +486,8 @@ def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (
         result.findings.append(Finding(Origin(e.file or "", e.line or 0, e.column or 0),
                                        "schema-source", Severity.WARNING, e.message))
     result.notes.extend(chain.notes)
-    result.notes.extend("schema source %d: %s" % (i, src.describe() if hasattr(src, "describe")
-                                                   else type(src).__name__)
-                        for i, src in enumerate(chain.sources, 1))
+    result.notes.extend("schema source %d: %s" % (i, d)
+                        for i, d in enumerate(chain.describe_sources(), 1))
     result.stats = dict(validator.stats)
     result.findings.sort()
     return result
@@ -537,18 +536,11 @@ def list_schemas(paths: list[str] | None = None, *, config=None, crds: list[str]
         entry = registry.lookup(av, kind)
         out.used.append({"apiVersion": av, "kind": kind, "resources": n,
                          "source": entry.source if entry is not None else None})
-    for s in chain.sources:
-        d = s.describe() if hasattr(s, "describe") else type(s).__name__
-        out.sources.append(d)
-        if not all:
-            continue
-        keys = []
-        if hasattr(s, "keys"):
-            keys = [(av, k) for av, k in s.keys()]
-        elif hasattr(s, "entries"):
-            keys = [(e[0], e[1]) for e in s.entries()]
-        for av, k in keys:
-            out.known.append({"apiVersion": av, "kind": k, "source": d})
+    out.sources = chain.describe_sources()
+    if all:
+        out.known = [{"apiVersion": av, "kind": k,
+                      "source": s.describe() if hasattr(s, "describe") else type(s).__name__}
+                     for av, k, s in chain.known()]
     for e in chain.errors():
         out.findings.append(Finding(Origin(e.file or "", e.line or 0), "schema-source",
                                     Severity.WARNING, e.message))

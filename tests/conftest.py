@@ -70,3 +70,13 @@ def _private_schema_cache(tmp_path_factory):
         os.environ.pop("KUSTGEN_CACHE_DIR", None)
     else:
         os.environ["KUSTGEN_CACHE_DIR"] = old
+
+
+def copy_example(dst) -> "os.PathLike":
+    """A copy of this repository's example GitOps repo (kustgen.yaml, vendored schemas,
+    base, overlays) in the new folder `dst`; returns `dst`."""
+    os.makedirs(dst)
+    for d in ("base", "overlays", "schemas"):
+        shutil.copytree(os.path.join(REPO, d), os.path.join(dst, d))
+    shutil.copy(os.path.join(REPO, "kustgen.yaml"), os.path.join(dst, "kustgen.yaml"))
+    return dst

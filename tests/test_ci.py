@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, copy_example
 
 from kustgen.cli.ci import shard_of
 
@@ -26,11 +25,7 @@ def kg(cwd, *args):
 
 @pytest.fixture
 def repo(tmp_path):
-    root = tmp_path / "infra"
-    root.mkdir()
-    for d in ("base", "overlays", "schemas"):
-        shutil.copytree(os.path.join(REPO, d), root / d)
-    shutil.copy(os.path.join(REPO, "kustgen.yaml"), root / "kustgen.yaml")
+    root = copy_example(tmp_path / "infra")
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     return root
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, copy_example
 from kustgen.config import load_config
 from kustgen.graph import build_graph
 
@@ -82,12 +81,7 @@ def test_several_files_keep_graph_order(graph, in_repo):
 
 
 def _copy(tmp_path):
-    dst = tmp_path / "repo"
-    dst.mkdir()
-    for n in ("base", "overlays", "schemas"):
-        shutil.copytree(os.path.join(REPO, n), dst / n)
-    shutil.copy(os.path.join(REPO, "kustgen.yaml"), dst / "kustgen.yaml")
-    return dst
+    return copy_example(tmp_path / "repo")
 
 
 def _git(cwd, *args):

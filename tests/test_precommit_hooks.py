@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, copy_example
 
 pytestmark = pytest.mark.skipif(shutil.which("pre-commit") is None,
                                 reason="pre-commit is not installed")
@@ -50,11 +50,7 @@ def hook_repo(tmp_path_factory):
 def work(tmp_path, hook_repo):
     """A git repository holding a copy of the example, with the hooks configured."""
     snap, sha, home = hook_repo
-    repo = tmp_path / "infra"
-    repo.mkdir()
-    for n in ("base", "overlays", "schemas"):
-        shutil.copytree(os.path.join(REPO, n), repo / n)
-    shutil.copy(os.path.join(REPO, "kustgen.yaml"), repo / "kustgen.yaml")
+    repo = copy_example(tmp_path / "infra")
     (repo / "README.md").write_text("infra\n")
     (repo / ".pre-commit-config.yaml").write_text(
         "repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: kustgen-validate\n"

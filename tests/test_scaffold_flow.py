@@ -135,11 +135,14 @@ def test_generated_argocd_and_crossplane_objects_validate_against_the_real_crds(
 def test_local_environment_points_at_localstack(repo):
     assert kg(repo, "init", "--envs", "dev,prod").returncode == 0
     dev = kg(repo, "build", "overlays/dev").stdout
-    assert "localstack" in dev and "s3_use_path_style" in dev.replace("S3UsePathStyle",
-                                                                         "s3_use_path_style") \
-        or "s3UsePathStyle" in dev
+    for line in ("static: http://localstack.localstack.svc.cluster.local:4566",
+                 "hostnameImmutable: true", "s3_use_path_style: true",
+                 "skip_credentials_validation: true", "skip_metadata_api_check: true",
+                 "skip_requesting_account_id: true", "aws_access_key_id = test"):
+        assert line in dev, line
     prod = kg(repo, "build", "overlays/prod").stdout
-    assert "localstack" not in prod
+    assert "localstack" not in prod and "skip_credentials_validation" not in prod
+    assert "source: Secret" in prod
 
 
 def test_dry_run_writes_nothing_and_shows_the_diff(repo):

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-from conftest import REPO, need_shared
+from conftest import REPO, copy_example, need_shared
 from local_http import LocalServer
 
 
@@ -34,12 +33,8 @@ def run_json(cwd, *args, **kw):
 @pytest.fixture
 def repo(tmp_path):
     """A copy of the example repo (kustgen.yaml, vendored schemas, base, overlays)."""
-    root = tmp_path / "infra"
-    root.mkdir()
+    root = copy_example(tmp_path / "infra")
     (root / ".git").mkdir()
-    for d in ("base", "overlays", "schemas"):
-        shutil.copytree(os.path.join(REPO, d), root / d)
-    shutil.copy(os.path.join(REPO, "kustgen.yaml"), root / "kustgen.yaml")
     return root
 
 

@@ -130,24 +130,13 @@ class GenContext:
         self.git_fs = git_fs
 
 
-def git_dirs(fs, root: str, all_dirs: list[str], entries: list) -> tuple[list[str], list, list]:
-    """Directories an Argo CD git directories generator yields: (matched, includes,
-    excludes)."""
-    inc = [e.get("path") for e in entries if isinstance(e, dict) and not e.get("exclude")
+def git_match(paths: list[str], entries: list) -> tuple[list[str], list, list]:
+    """What an Argo CD git generator (`directories` or `files`) yields from the
+    repository's folders or files: (matched, include globs, exclude globs)."""
+    inc = [e["path"] for e in entries if isinstance(e, dict) and not e.get("exclude")
            and isinstance(e.get("path"), str)]
-    exc = [e.get("path") for e in entries if isinstance(e, dict) and e.get("exclude")
+    exc = [e["path"] for e in entries if isinstance(e, dict) and e.get("exclude")
            and isinstance(e.get("path"), str)]
-    out = [d for d in all_dirs if any(glob_match(g, d) for g in inc)
-           and not any(glob_match(g, d) for g in exc)]
+    out = [p for p in paths if any(glob_match(g, p) for g in inc)
+           and not any(glob_match(g, p) for g in exc)]
     return out, inc, exc
-
-
-def git_files(fs, root: str, all_files: list[str], entries: list) -> tuple[list, list]:
-    """(files matched, globs)."""
-    inc = [e.get("path") for e in entries if isinstance(e, dict) and not e.get("exclude")
-           and isinstance(e.get("path"), str)]
-    exc = [e.get("path") for e in entries if isinstance(e, dict) and e.get("exclude")
-           and isinstance(e.get("path"), str)]
-    out = [f for f in all_files if any(glob_match(g, f) for g in inc)
-           and not any(glob_match(g, f) for g in exc)]
-    return out, inc

@@ -481,14 +481,13 @@ class Checker:
             ents = g["directories"]
             if any(_as.templated(e.get("path")) for e in ents if isinstance(e, dict)):
                 return None
-            matched, inc, exc = _as.git_dirs(fs, self.repo.root, dirs, ents)
+            matched, inc, exc = _as.git_match(dirs, ents)
             if not matched and report:
                 msg = ("ApplicationSet %s: git directories generator matches no folder "
                        "%s (%s)" % (found.name, label, ", ".join(inc) or "no include path"))
                 if exc:
-                    base_m, _, _ = _as.git_dirs(fs, self.repo.root, dirs,
-                                                [e for e in ents if isinstance(e, dict)
-                                                 and not e.get("exclude")])
+                    base_m, _, _ = _as.git_match(dirs, [e for e in ents if isinstance(e, dict)
+                                                        and not e.get("exclude")])
                     if base_m:
                         msg += "; the exclude entries (%s) remove all %d matches" % (
                             ", ".join(exc), len(base_m))
@@ -499,7 +498,7 @@ class Checker:
             ents = g["files"]
             if any(_as.templated(e.get("path")) for e in ents if isinstance(e, dict)):
                 return None
-            matched, inc = _as.git_files(fs, self.repo.root, files, ents)
+            matched, inc, _ = _as.git_match(files, ents)
             if not matched and report:
                 self.add(found, pos + ("files",), "appset-empty", Severity.ERROR,
                          "ApplicationSet %s: git files generator matches no file %s "

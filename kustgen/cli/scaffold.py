@@ -143,9 +143,10 @@ def _parse_set(s: str) -> tuple[str, object]:
         raise click.UsageError("--set %s: write PATH=VALUE" % s)
     path, _, raw = s.partition("=")
     from kustgen import yamlio
+    from kustgen.model.errors import KustgenError
     try:
         value = yamlio.load_one(raw, "--set") if raw.strip() else ""
-    except Exception:
+    except KustgenError:            # not YAML on its own: the text as it is
         value = raw
     return path.strip(), value
 

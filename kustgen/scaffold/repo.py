@@ -447,19 +447,6 @@ def _version_key(v: str) -> tuple:
     return (int(m.group(1)), stage, int(m.group(3) or 0), v)
 
 
-def known_kinds(chain) -> list[tuple[str, str, object]]:
-    """(apiVersion, kind, source) of every kind the enumerable sources of a chain know."""
-    out = []
-    for src in chain.sources:
-        keys = []
-        if hasattr(src, "keys"):
-            keys = list(src.keys())
-        elif hasattr(src, "entries"):
-            keys = [(e[0], e[1]) for e in src.entries()]
-        out.extend((av, k, src) for av, k in keys)
-    return out
-
-
 def resolve_kind(spec: str, chain) -> tuple[str, str]:
     """KIND as `Bucket`, `s3.aws.upbound.io/Bucket` or `s3.aws.upbound.io/v1beta1/Bucket` ->
     (apiVersion, kind). Several groups: ConfigError listing them."""
@@ -470,7 +457,7 @@ def resolve_kind(spec: str, chain) -> tuple[str, str]:
     if len(parts) > 3 or not kind:
         raise ConfigError("KIND is Kind, group/Kind or group/version/Kind, not %r" % spec)
     cands = {}
-    for av, k, _ in known_kinds(chain):
+    for av, k, _ in chain.known():
         if k.lower() != kind.lower():
             continue
         g, _, v = av.rpartition("/")
@@ -514,7 +501,6 @@ def plan_add(root: str, kind_spec: str, name: str, *, to: str | None = None,
              namespace: str | None = None, env: str | None = None,
              sets: list[tuple[str, object]] = (), force: bool = False,
              chain=None) -> AddResult:
-    from kustgen import api
     from kustgen.changeset import ChangeSet
     from kustgen.config import load_config
     from kustgen.scaffold.skeleton import skeleton
@@ -535,8 +521,7 @@ def plan_add(root: str, kind_spec: str, name: str, *, to: str | None = None,
     if kpath is None:
         raise ConfigError("%s has no kustomization.yaml to add the resource to (run "
                           "`kustgen init`, or give --to a kustomization folder)" % target)
-    rendered = api.render([cfg.path(cfg.base)], fallback=False, text=False)
-    base_res = rendered[0].resources if rendered and rendered[0].error is None else []
+    base_res = getattr(chain, "base_resources", [])
     conv = _conventions(cfg, base_res)
     namespaced = _is_namespaced(entry, chain, api_version, kind)
     if namespaced and namespace is None:
@@ -669,9 +654,11 @@ def schema_chain(cfg):
     from kustgen import api
     from kustgen.schemas.chain import SchemaChain
     chain = SchemaChain(cfg)
+    chain.base_resources = []          # what the base renders: conventions come from it
     for r in api.render([cfg.path(cfg.base)], fallback=False, text=False):
         if r.error is None:
             chain.collect(r.resources, r.path)
+            chain.base_resources = r.resources
     chain.registry = chain.build()
     return chain
 

@@ -258,6 +258,24 @@ class SchemaChain:
         self.sources = srcs
         return Registry(srcs)
 
+    def describe_sources(self) -> list[str]:
+        return [s.describe() if hasattr(s, "describe") else type(s).__name__
+                for s in self.sources]
+
+    def known(self) -> list[tuple[str, str, object]]:
+        """(apiVersion, kind, source) of every kind the enumerable sources know (CRDs,
+        catalog, XRDs; not built-in kinds or schema locations)."""
+        out = []
+        for src in self.sources:
+            if hasattr(src, "keys"):
+                keys = list(src.keys())
+            elif hasattr(src, "entries"):
+                keys = [(e[0], e[1]) for e in src.entries()]
+            else:
+                keys = []
+            out.extend((av, k, src) for av, k in keys)
+        return out
+
     def errors(self) -> list:
         out = list(getattr(self, "_errors", []))
         for s in self.sources:
