@@ -545,3 +545,238 @@ def list_schemas(paths: list[str] | None = None, *, config=None, crds: list[str]
         out.findings.append(Finding(Origin(e.file or "", e.line or 0), "schema-source",
                                     Severity.WARNING, e.message))
     return out
+
+
+# ---------------------------------------------------------------------------------------
+# lint, check
+# ---------------------------------------------------------------------------------------
+@dataclass
+class LintResult:
+    findings: list = field(default_factory=list)     # active and suppressed (Finding.suppressed)
+    overlays: list = field(default_factory=list)
+    render_errors: int = 0
+    rules_run: list = field(default_factory=list)
+    resources: int = 0
+    notes: list = field(default_factory=list)
+
+    @property
+    def active(self) -> list:
+        return [f for f in self.findings if not f.suppressed]
+
+    @property
+    def suppressed(self) -> list:
+        return [f for f in self.findings if f.suppressed]
+
+
+def _repo_kustomizations(root: str, session) -> dict:
+    """Every kustomization under ``root`` (hidden folders skipped), parsed once through
+    the session's cache: {absolute folder: KustView}."""
+    from kustgen.kustomize.kustomization import KUSTOMIZATION_FILE_NAMES
+    from kustgen.kustomize.loader import Loader
+    from kustgen.lint.context import KustView
+    out = {}
+    for d, subdirs, files in os.walk(os.path.abspath(root)):
+        subdirs[:] = sorted(s for s in subdirs if not s.startswith(".") and s not in (
+            "node_modules", "__pycache__"))
+        kf = next((f for f in KUSTOMIZATION_FILE_NAMES if f in files), None)
+        if kf is None:
+            continue
+        kv = KustView(d, os.path.join(d, kf))
+        try:
+            k = Loader.at(d, session.cache).load_kustomization()
+            kv.file, kv.data, kv.positions = k.path, k.raw, k.positions
+        except KustgenError as e:
+            kv.error = e
+        out[d] = kv
+    return out
+
+
+def _repo_files(root: str) -> list[str]:
+    from kustgen.fs import DiskFS
+    from kustgen.schemas.sources import yaml_files
+    return [os.path.abspath(f) for f in yaml_files(DiskFS(), [root])]
+
+
+def _scan_suppressions(files, resources_iter, session, ctx):
+    from kustgen.lint.suppress import ANNOTATION, Suppressions, from_annotation, scan_text
+    sup = Suppressions()
+    for f in sorted(files):
+        try:
+            text = session.cache.read(f).decode("utf-8", "replace")
+        except (OSError, KustgenError):
+            continue
+        found = scan_text(f, text)
+        if found:
+            sup.by_file[f] = found
+    for _ov, res in resources_iter:
+        ann = res.annotations()
+        if ANNOTATION in ann:
+            o = ctx.locate(res, ("metadata", "annotations", ANNOTATION)) or res.origin
+            s = from_annotation(ann[ANNOTATION], o)
+            sup.by_resource.setdefault(id(res), []).append(s)
+            sup.annotations.append(s)
+    return sup
+
+
+def lint(paths: list[str] | None = None, *, config=None, select: list[str] = (),
+         ignore: list[str] = (), offline: bool | None = None, session=None,
+         prerendered: dict | None = None, registry=None) -> LintResult:
+    """Lint overlays and manifests with the rules of :mod:`kustgen.lint` (configured by
+    kustgen.yaml `rules:`). PATHS are read as `validate` reads them; without PATHS, every
+    environment and every other kustomization root of the repository is linted.
+    Findings carry `suppressed` (the reason) when a comment or annotation suppresses
+    them. `session`/`prerendered` reuse renders done already (`kustgen check`)."""
+    from kustgen.config import load_config
+    from kustgen.kustomize.pipeline import BuildSession
+    from kustgen.lint import engine, settings as lint_settings
+    from kustgen.lint.context import LintContext, OverlayView, environment_of
+
+    cfg = config if config is not None else load_config(".")
+    rule_settings = lint_settings.parse(cfg)
+    session = session if session is not None else BuildSession()
+    result = LintResult()
+    candidates = cfg.overlay_dirs() or find_roots(cfg.root)
+    manifests: list = []
+    scope_dirs: list = []
+    if paths:
+        overlays, manifest_paths, rendered_by = select_targets(list(paths), candidates, session)
+        scope_dirs = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
+        if manifest_paths:
+            manifests, problems = load_manifests(manifest_paths, session)
+            result.notes.extend("%s: %s" % (f.origin, f.message) for f in problems)
+    else:
+        rendered_by = {}
+        overlays = default_lint_targets(cfg)
+    if prerendered:
+        rendered_by = {**prerendered, **rendered_by}
+    todo = [o for o in overlays if o not in rendered_by]
+    done = {r.path: r for r in render(todo, session=session, fallback=False, text=False)}
+    views = []
+    for o in overlays:
+        r = rendered_by.get(o) or done[o]
+        real = os.path.realpath(o)
+        err = r.error
+        if isinstance(err, UnsupportedFeature):
+            result.notes.append("%s: not linted as rendered (%s)" % (o, err.message))
+            err = None
+        elif err is not None:
+            result.render_errors += 1
+        views.append(OverlayView(o, real, environment_of(cfg, o), list(r.resources), err,
+                                 set(session.inputs.get(real, set())), r.engine))
+        result.resources += len(r.resources)
+    result.resources += len(manifests)
+    result.overlays = [v.path for v in views]
+    kusts = _repo_kustomizations(cfg.root, session)
+
+    def make_registry():
+        from kustgen.schemas.chain import SchemaChain
+        chain = SchemaChain(cfg, offline=offline)
+        for v in views:
+            chain.collect(v.resources, v.path)
+        return chain.build()
+
+    ctx = LintContext(config=cfg, session=session, overlays=views, manifests=manifests,
+                      kustomizations=kusts, events=list(getattr(session, "events", [])),
+                      registry=registry, files=_repo_files(cfg.root))
+    if registry is None:
+        ctx.registry_factory = make_registry
+    files = set()
+    for v in views:
+        files |= v.inputs
+    files |= {k.file for k in kusts.values()}
+    files |= {r.origin.file for r in manifests if r.origin and r.origin.file != "stdin"}
+    ctx.suppressions = _scan_suppressions(files, ctx.resources(), session, ctx)
+    run = engine.run(ctx, rule_settings, select=list(select), ignore=list(ignore))
+    findings = run.findings
+    if paths:
+        scope_files = set()
+        for v in views:
+            scope_files |= v.inputs
+        scope_files |= {r.origin.file for r in manifests if r.origin}
+        view_paths = {v.path for v in views}
+
+        def in_scope(f) -> bool:
+            if f.overlay and f.overlay in view_paths:
+                return True
+            fl = os.path.abspath(f.origin.file) if f.origin.file else ""
+            return fl in scope_files or any(fl.startswith(d.rstrip(os.sep) + os.sep)
+                                            for d in scope_dirs)
+        findings = [f for f in findings if in_scope(f)]
+    result.findings = findings
+    result.rules_run = run.rules_run
+    return result
+
+
+@dataclass
+class CheckResult:
+    """`kustgen check`: validate + lint + Argo CD apps, from one render per overlay."""
+    findings: list = field(default_factory=list)
+    overlays: list = field(default_factory=list)
+    render_errors: int = 0
+    resources: int = 0
+    rules: dict = field(default_factory=dict)      # rule id -> one-line description
+    notes: list = field(default_factory=list)
+
+
+def default_lint_targets(cfg) -> list[str]:
+    """What `lint` and `check` cover without PATHS: the environments' overlays, then every
+    other kustomization root of the repository."""
+    overlays = [o for o in (cfg.overlay_dirs() or find_roots(cfg.root)) if _kustomization_dir(o)]
+    seen = {os.path.realpath(o) for o in overlays}
+    for r in find_roots(cfg.root):
+        if os.path.realpath(r) not in seen:
+            seen.add(os.path.realpath(r))
+            overlays.append(r)
+    return overlays
+
+
+def check(paths: list[str] | None = None, *, config=None, offline: bool | None = None,
+          select: list[str] = (), ignore: list[str] = (), apps: bool = True,
+          overlays: list[str] | None = None) -> CheckResult:
+    """Every check in one pass: each overlay is rendered once and the render is shared by
+    validate and lint; then Argo CD Applications are checked (`apps`). `overlays`
+    (instead of PATHS) limits the run to those overlays (`kustgen ci --shard`)."""
+    from kustgen.config import load_config
+    from kustgen.kustomize.pipeline import BuildSession
+    from kustgen.lint import registry
+    from kustgen.validate import RULES
+    cfg = config if config is not None else load_config(".")
+    session = BuildSession()
+    targets = list(paths) if paths else list(overlays if overlays is not None
+                                             else default_lint_targets(cfg))
+    out = CheckResult(rules=dict(RULES))
+    out.rules.update({r.id: "%s: %s" % (r.name, r.summary) for r in registry.all_rules()})
+    prerendered: dict = {}
+    if targets:
+        # without PATHS, lint the whole repository (repository-wide rules included)
+        lint_paths = targets if paths or overlays is not None else None
+        prerendered = {r.path: r for r in render(
+            [t for t in targets if _kustomization_dir(t)], session=session, fallback=False,
+            text=False)}
+        _check_overlays(out, targets, lint_paths, prerendered, cfg, session, offline,
+                        select, ignore)
+    if apps:
+        from kustgen.argocd import APP_RULES, check_apps
+        a = check_apps(list(paths) if paths else None, config=cfg, session=session,
+                       prerendered=prerendered)
+        out.findings.extend(a.findings)
+        out.rules.update(APP_RULES)
+    out.findings.sort()
+    return out
+
+
+def _check_overlays(out: CheckResult, targets, lint_paths, prerendered, cfg, session,
+                    offline, select, ignore) -> None:
+    v = validate(targets, config=cfg, offline=offline, session=session,
+                 prerendered=prerendered)
+    lr = lint(lint_paths, config=cfg, select=select, ignore=ignore, offline=offline,
+              session=session, prerendered=prerendered)
+    # an overlay that does not render is reported by validate (render-error) and by lint
+    # (KG104) at the same place: keep validate's
+    broken = {(f.origin.file, f.origin.line) for f in v.findings if f.rule == "render-error"}
+    out.findings = list(v.findings) + [f for f in lr.findings if not (
+        f.rule == "KG104" and (f.origin.file, f.origin.line) in broken)]
+    out.overlays = list(v.overlays)
+    out.render_errors = max(v.render_errors, lr.render_errors)
+    out.resources = v.stats.get("resources", 0)
+    out.notes = list(v.notes) + list(lr.notes)

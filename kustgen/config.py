@@ -54,6 +54,7 @@ class Config:
     cache: str | None = None
     promotion: dict = field(default_factory=dict)
     rules: dict = field(default_factory=dict)
+    rules_positions: dict = field(default_factory=dict)   # (key, ...) -> (line, col)
     raw: dict = field(default_factory=dict)
 
     def path(self, p: str) -> str:
@@ -278,6 +279,7 @@ class _Parser:
         cfg.promotion = self.mapping(("promotion",), ("envSpecificFiles", "envSpecificFields",
                                                      "envSpecificDefaults"))
         cfg.rules = self.mapping(("rules",))
+        cfg.rules_positions = {k[1:]: v for k, v in self.pos.items() if k[:1] == ("rules",)}
         return cfg
 
 

@@ -446,7 +446,10 @@ def test_schema_knows_the_parsers_keys(schema):
     for a in actions:
         assert _parser_accepts("schemas: {missing: {default: %s}}\n" % a)
     assert props["rules"]["type"] == ["object", "null"]
-    assert "additionalProperties" not in props["rules"]          # lint rules: later
+    rule = [a for a in props["rules"]["additionalProperties"]["anyOf"]
+            if a.get("type") == "object"][0]
+    from kustgen.lint.settings import _RULE_KEYS
+    assert set(rule["properties"]) == set(_RULE_KEYS)
     assert set(props["promotion"]["properties"]) == {
         "envSpecificFiles", "envSpecificFields", "envSpecificDefaults"}
     assert not _parser_accepts("promotion: {envSpecificFeilds: []}\n")

@@ -8,9 +8,9 @@ from kustgen.report import render
 from test_report_common import CLAIM, check_golden, sample_findings
 
 FINDING_KEYS = ["rule", "severity", "message", "file", "line", "column", "path", "overlay",
-                "resource"]
+                "resource", "suppressed"]
 SUMMARY_KEYS = ["errors", "warnings", "infos", "findings", "files", "resources",
-                "resourcesChecked", "filesChecked"]
+                "resourcesChecked", "filesChecked", "suppressed"]
 
 
 def test_golden(update_golden):
@@ -39,6 +39,7 @@ def test_finding_fields():
         "path": "/spec/parameters/storageGB", "overlay": "overlays/dev",
         "resource": {"apiVersion": "platform.example.org/v1alpha1",
                      "kind": "PostgresInstance", "namespace": "team-a", "name": "orders"},
+        "suppressed": None,
     }]
     assert CLAIM.gvk.api_version == "platform.example.org/v1alpha1"
 
@@ -58,11 +59,11 @@ def test_summary():
     doc = json.loads(render("json", sample_findings(), resources=40, files=12))
     assert doc["summary"] == {"errors": 4, "warnings": 3, "infos": 1, "findings": 8,
                               "files": 6, "resources": 6, "resourcesChecked": 40,
-                              "filesChecked": 12}
+                              "filesChecked": 12, "suppressed": 0}
     empty = json.loads(render("json", []))
     assert empty == {"version": 1, "findings": [], "summary": {
         "errors": 0, "warnings": 0, "infos": 0, "findings": 0, "files": 0, "resources": 0,
-        "resourcesChecked": None, "filesChecked": None}}
+        "resourcesChecked": None, "filesChecked": None, "suppressed": 0}}
 
 
 def test_unicode_kept_and_one_trailing_newline():

@@ -129,9 +129,11 @@ def _walk_files(top: str) -> list[str]:
     return out
 
 
-def discover(paths: list[str], repo_root: str | None) -> list[Found]:
+def discover(paths: list[str], repo_root: str | None, session=None,
+             prerendered: dict | None = None) -> list[Found]:
     """Applications and ApplicationSets in YAML files under ``paths`` and in what their
-    kustomization roots render (an app of apps)."""
+    kustomization roots render (an app of apps). ``session``/``prerendered`` ({overlay
+    path: api.RenderResult}) reuse renders done already (`kustgen check`)."""
     from kustgen import api
     from kustgen.kustomize.pipeline import BuildSession
     found: list[Found] = []
@@ -149,7 +151,8 @@ def discover(paths: list[str], repo_root: str | None) -> list[Found]:
                 if key not in seen:
                     seen.add(key)
                     found.append(x)
-    session = BuildSession(None)
+    session = session if session is not None else BuildSession(None)
+    done = {os.path.realpath(k): v for k, v in (prerendered or {}).items()}
     raw = {(os.path.realpath(x.file), x.doc): x for x in found}
     replaced: set = set()          # raw documents an overlay renders differently
     same: set = set()              # raw documents an overlay renders unchanged
@@ -157,7 +160,9 @@ def discover(paths: list[str], repo_root: str | None) -> list[Found]:
         if not os.path.isdir(top):
             continue
         for root in api.find_roots(top):
-            for rr in api.render([root], session=session, fallback=False, text=False):
+            pre = done.get(os.path.realpath(root))
+            for rr in [pre] if pre is not None else api.render(
+                    [root], session=session, fallback=False, text=False):
                 if rr.error:
                     continue
                 for r in rr.resources:
@@ -619,9 +624,11 @@ def own_urls(config, root: str | None) -> set:
 
 
 def check_apps(paths: list[str] | None = None, *, config=None, base_rev: str | None = None,
-               rev_mode: str = "worktree") -> AppsResult:
+               rev_mode: str = "worktree", session=None,
+               prerendered: dict | None = None) -> AppsResult:
     """Check every Argo CD Application and ApplicationSet under ``paths`` (default: the
-    repository) against the repository at the revisions they target."""
+    repository) against the repository at the revisions they target. ``session`` and
+    ``prerendered`` reuse the working tree's renders done already (`kustgen check`)."""
     if rev_mode not in REV_MODES:
         raise ConfigError("unknown --rev-mode %r (%s)" % (rev_mode, ", ".join(REV_MODES)))
     if config is None:
@@ -644,7 +651,7 @@ def check_apps(paths: list[str] | None = None, *, config=None, base_rev: str | N
     res = AppsResult()
     chk = Checker(repo)
     try:
-        found = discover(tops, root)
+        found = discover(tops, root, session, prerendered)
         for x in found:
             res.checked += 1
             if x.kind == "Application":

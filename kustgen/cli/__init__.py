@@ -28,6 +28,7 @@ from kustgen.cli import diff as _diff  # noqa: E402
 from kustgen.cli import apps as _apps  # noqa: E402
 from kustgen.cli import graph as _graph  # noqa: E402
 from kustgen.cli import ci as _ci  # noqa: E402
+from kustgen.cli import lint as _lint  # noqa: E402
 
 cli.add_command(_build.build)
 cli.add_command(_validate.validate)
@@ -42,6 +43,10 @@ cli.add_command(_diff.diff)
 cli.add_command(_apps.apps)
 cli.add_command(_graph.graph)
 cli.add_command(_ci.ci)
+cli.add_command(_lint.lint)
+cli.add_command(_lint.rules)
+cli.add_command(_lint.explain)
+cli.add_command(_lint.check)
 
 
 def main(argv=None) -> None:

@@ -39,34 +39,25 @@ def _parse_shard(value: str | None) -> tuple[int, int]:
 @click.option("--offline", is_flag=True, default=None, help="Never use the network.")
 @report_options
 def ci(config_path, shard, offline, formats, outputs, fail_on):
-    """The CI gate: validate every overlay (environments of kustgen.yaml, else every
-    kustomization root) and check every Argo CD Application and ApplicationSet.
+    """The CI gate: validate and lint every overlay (the environments of kustgen.yaml and
+    every other kustomization root) and check every Argo CD Application and
+    ApplicationSet, each overlay rendered once.
 
     Exit 0 clean, 1 findings at or above --fail-on, 2 an overlay does not render or the
     configuration is wrong."""
     from kustgen import api
     from kustgen.config import load_config
-    from kustgen.validate import RULES
     pairs = format_outputs(formats, outputs)
     i, n = _parse_shard(shard)
     cfg = load_config(".", config_path)
-    overlays = cfg.overlay_dirs() or api.find_roots(cfg.root)
+    overlays = api.default_lint_targets(cfg)
     mine = [o for o in overlays if shard_of(o, n) == i]
-    findings, resources, render_errors = [], 0, 0
-    if mine:
-        res = api.validate(mine, config=cfg, offline=offline)
-        findings.extend(res.findings)
-        resources = res.stats.get("resources", 0)
-        render_errors = res.render_errors
-    rules = dict(RULES)
-    if i == 1:
-        from kustgen.argocd import APP_RULES, check_apps
-        apps = check_apps(None, config=cfg)
-        findings.extend(apps.findings)
-        rules.update(APP_RULES)
+    res = api.check(None, config=cfg, offline=offline, apps=(i == 1),
+                    overlays=mine if n > 1 else None)
     click.echo("kustgen ci: shard %d/%d: %d of %d overlays" % (i, n, len(mine), len(overlays)),
                err=True)
-    failed = emit(pairs, findings, rules=rules, fail_on=fail_on, resources=resources)
-    if render_errors:
+    failed = emit(pairs, res.findings, rules=res.rules, fail_on=fail_on,
+                  resources=res.resources)
+    if res.render_errors:
         return 2
     return 1 if failed else 0

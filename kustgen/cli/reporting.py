@@ -64,17 +64,19 @@ def format_outputs(formats, outputs) -> list[tuple[str, str | None]]:
 
 
 def emit(pairs, findings, *, rules: dict, fail_on: str, resources=None,
-         coverage_for=None, extra=None) -> bool:
+         coverage_for=None, extra=None, show_suppressed: bool = False) -> bool:
     """Write each (format, output) report; True when a finding reaches --fail-on.
     ``coverage_for(fmt)`` gives the coverage table for a format (or None); ``extra(fmt,
-    text)`` may rewrite a report before it is written."""
+    text)`` may rewrite a report before it is written. Suppressed findings never fail the
+run; they are listed only with ``show_suppressed``."""
     from kustgen import report
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     threshold = Severity.parse(fail_on)
     for fmt, out in pairs:
         text = report.render(fmt, findings, resources=resources, color=color and out is None,
                              base_dir=os.getcwd(), rules=rules, fail_on=threshold,
-                             coverage=coverage_for(fmt) if coverage_for else None)
+                             coverage=coverage_for(fmt) if coverage_for else None,
+                             show_suppressed=show_suppressed)
         if extra is not None:
             text = extra(fmt, text)
         if out:
@@ -82,4 +84,4 @@ def emit(pairs, findings, *, rules: dict, fail_on: str, resources=None,
             atomic_write(out, text)
         else:
             click.echo(text, nl=not text.endswith("\n"))
-    return any(f.severity >= threshold for f in findings)
+    return any(f.severity >= threshold and not f.suppressed for f in findings)

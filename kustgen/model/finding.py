@@ -35,3 +35,7 @@ class Finding:
     resid: ResId | None = field(default=None, compare=False)
     path: str = ""
     overlay: str = ""
+    # why the finding is suppressed (a `# kustgen: ignore[...]` comment or a
+    # `kustgen.io/ignore` annotation); "" when it is not. Suppressed findings are only
+    # reported with --show-suppressed, and never fail a run.
+    suppressed: str = field(default="", compare=False)

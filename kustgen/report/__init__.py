@@ -13,6 +13,9 @@ way with ``get_reporter(name, **opts)``; each uses those that make sense for it:
 - ``rules`` (sarif): ``{rule id: one-line description}`` for ``tool.driver.rules``.
 - ``tool_version`` (sarif): the version written into ``tool.driver``.
 - ``fail_on`` (junit): the lowest severity that makes a test case fail.
+- ``show_suppressed`` (all): also report suppressed findings (``Finding.suppressed``, the
+  reason), marked as such; they never count as errors or warnings. Without it they are
+  only counted (``Summary.suppressed``).
 - ``coverage`` (text, json): ``{"apiVersion Kind": {"validated": n, "skipped": n,
   "source": str | None}}``, what was checked against which schema; printed when given.
 
@@ -69,6 +72,7 @@ class Summary:
     resources: int = 0                   # resources with at least one finding
     resources_checked: int | None = None
     files_checked: int | None = None
+    suppressed: int = 0                  # suppressed findings (not in the counts above)
 
     @property
     def findings(self) -> int:
@@ -77,7 +81,8 @@ class Summary:
 
 def summarize(findings: Iterable[Finding], resources: int | None = None,
               files: int | None = None) -> Summary:
-    fs = list(findings)
+    everything = list(findings)
+    fs = [f for f in everything if not f.suppressed]
     count = {s: 0 for s in Severity}
     for f in fs:
         count[f.severity] += 1
@@ -89,6 +94,7 @@ def summarize(findings: Iterable[Finding], resources: int | None = None,
         resources=len({(f.overlay, _resid_key(f.resid)) for f in fs if f.resid is not None}),
         resources_checked=resources,
         files_checked=files,
+        suppressed=len(everything) - len(fs),
     )
 
 
@@ -99,13 +105,15 @@ class Reporter:
 
     def __init__(self, *, color: bool = False, base_dir: str | None = None,
                  rules: Mapping[str, str] | None = None, tool_version: str | None = None,
-                 fail_on: Severity = Severity.ERROR, coverage: Mapping | None = None):
+                 fail_on: Severity = Severity.ERROR, coverage: Mapping | None = None,
+                 show_suppressed: bool = False):
         self.color = color
         self.base_dir = base_dir
         self.rules = dict(rules or {})
         self.tool_version = tool_version
         self.fail_on = fail_on
         self.coverage = dict(coverage) if coverage is not None else None
+        self.show_suppressed = show_suppressed
         self._findings: list[Finding] = []
 
     def write(self, finding: Finding) -> None:
@@ -114,7 +122,13 @@ class Reporter:
         self._findings.append(finding)
 
     def findings(self) -> list[Finding]:
-        return sort_findings(self._findings)
+        """The findings to report, sorted: suppressed ones only with show_suppressed."""
+        return sort_findings(f for f in self._findings
+                             if self.show_suppressed or not f.suppressed)
+
+    def summary(self, resources: int | None = None, files: int | None = None) -> Summary:
+        """Counts of every finding written (suppressed ones counted apart)."""
+        return summarize(self._findings, resources, files)
 
     def file_of(self, f: Finding) -> str:
         return relative_path(f.origin.file, self.base_dir)

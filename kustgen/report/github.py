@@ -52,4 +52,6 @@ class GithubReporter(Reporter):
         )
 
     def flush(self, resources: int | None = None, files: int | None = None) -> str:
-        return "".join(self.format_finding(f) + "\n" for f in self.findings())
+        # a suppressed finding is never an annotation
+        return "".join(self.format_finding(f) + "\n" for f in self.findings()
+                       if not f.suppressed)

@@ -5,9 +5,10 @@ to shadow the standard library.
 
     {"version": 1,
      "findings": [{"rule", "severity", "message", "file", "line", "column", "path",
-                   "overlay", "resource": {"apiVersion", "kind", "namespace", "name"} | null}],
+                   "overlay", "resource": {"apiVersion", "kind", "namespace", "name"} | null,
+                   "suppressed": reason | null}],
      "summary": {"errors", "warnings", "infos", "findings", "files", "resources",
-                 "resourcesChecked", "filesChecked"},
+                 "resourcesChecked", "filesChecked", "suppressed"},
      "coverage": [{"apiVersion", "kind", "validated", "skipped", "source"}]}
 
 ``coverage`` (when the caller passes it): per kind, how many resources were validated and
@@ -15,7 +16,9 @@ how many skipped for want of a schema, and the schema source used.
 
 Keys always come in this order and are always present (``null`` when unknown: ``resource``
 of a finding about no resource, ``resourcesChecked``/``filesChecked`` when the caller did
-not say). ``files``/``resources`` count those with findings. ``line``/``column`` are 1-based,
+not say). ``files``/``resources`` count those with findings. Suppressed findings are
+listed only with ``--show-suppressed`` (``suppressed``: the reason; ``null`` otherwise) and
+counted apart (``summary.suppressed``), never as errors or warnings. ``line``/``column`` are 1-based,
 0 when unknown. Indented with two spaces, UTF-8 kept as is, one trailing newline.
 Any change of meaning or removal of a key bumps ``version``; adding keys does not.
 """
@@ -25,7 +28,7 @@ from __future__ import annotations
 import json
 
 from kustgen.model.finding import Finding
-from kustgen.report import Reporter, summarize
+from kustgen.report import Reporter
 
 VERSION = 1
 
@@ -52,11 +55,12 @@ class JsonReporter(Reporter):
             "path": f.path,
             "overlay": f.overlay,
             "resource": res,
+            "suppressed": f.suppressed or None,
         }
 
     def document(self, resources: int | None = None, files: int | None = None) -> dict:
         findings = self.findings()
-        s = summarize(findings, resources, files)
+        s = self.summary(resources, files)
         return {
             "version": VERSION,
             "findings": [self.finding_dict(f) for f in findings],
@@ -69,6 +73,7 @@ class JsonReporter(Reporter):
                 "resources": s.resources,
                 "resourcesChecked": s.resources_checked,
                 "filesChecked": s.files_checked,
+                "suppressed": s.suppressed,
             },
         } | ({"coverage": [
             {"apiVersion": k.split(" ", 1)[0], "kind": k.split(" ", 1)[1],

@@ -86,7 +86,7 @@ class JunitReporter(Reporter):
             for file, name, fs in sorted(rows, key=lambda r: (r[0], r[1], r[2])):
                 case = ET.SubElement(suite, "testcase", classname=_x(file), name=_x(name))
                 body = "\n".join(_x(line_fmt.format_finding(f)) for f in fs)
-                failing = [f for f in fs if f.severity >= self.fail_on]
+                failing = [f for f in fs if f.severity >= self.fail_on and not f.suppressed]
                 if failing:
                     fails += 1
                     first = failing[0]

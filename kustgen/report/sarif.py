@@ -7,7 +7,9 @@ given). Each result has ``ruleId``/``ruleIndex``, ``level`` (error, warning, not
 POSIX separators; ``region.startLine``/``startColumn`` when known), the resource as a
 logical location and ``partialFingerprints["kustgenFindingHash/v1"]``: a SHA-256 of rule,
 file uri, overlay, resource identity and field path, so that a finding keeps its
-fingerprint when lines move. ``properties`` carry the overlay and field path.
+fingerprint when lines move. ``properties`` carry the overlay and field path. A
+suppressed finding (listed with ``--show-suppressed``) carries an ``inSource`` suppression
+with its reason as justification.
 """
 
 from __future__ import annotations
@@ -89,6 +91,8 @@ class SarifReporter(Reporter):
             }
         if props:
             res["properties"] = props
+        if f.suppressed:
+            res["suppressions"] = [{"kind": "inSource", "justification": f.suppressed}]
         return res
 
     def document(self) -> dict:

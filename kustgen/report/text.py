@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from kustgen.model.finding import Finding, Severity
-from kustgen.report import Reporter, Summary, resource_label, summarize
+from kustgen.report import Reporter, Summary, resource_label
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -57,6 +57,8 @@ def summary_line(s: Summary) -> str:
         checked.append(_plural(s.files_checked, "file"))
     if checked:
         line += " (%s checked)" % " in ".join(checked)
+    if s.suppressed:
+        line += "; %s" % _plural(s.suppressed, "suppressed finding")
     return line
 
 
@@ -81,6 +83,8 @@ class TextReporter(Reporter):
             ctx = ("%s in %s" % (ctx, f.overlay)) if ctx else "in %s" % f.overlay
         if ctx:
             line += " " + self._c(_DIM, "[%s]" % clean(ctx))
+        if f.suppressed:
+            line += " " + self._c(_DIM, "(suppressed: %s)" % clean(f.suppressed))
         return line
 
     def flush(self, resources: int | None = None, files: int | None = None) -> str:
@@ -92,7 +96,7 @@ class TextReporter(Reporter):
                 out.append("")
             prev_file = f.origin.file
             out.append(self.format_finding(f))
-        s = summarize(findings, resources, files)
+        s = self.summary(resources, files)
         if out:
             out.append("")
         line = summary_line(s)

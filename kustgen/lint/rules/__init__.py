@@ -1,0 +1,1 @@
+"""One module per lint rule, each defining ``RULE``; listed in kustgen.lint.registry."""
