@@ -274,7 +274,8 @@ def _in_kustomization(path: str, stop: str) -> bool:
         d = os.path.dirname(d)
 
 
-def select_targets(paths: list[str], candidates: list[str], session) -> tuple[list, list, dict]:
+def select_targets(paths: list[str], candidates: list[str], session,
+                   skip=None, prerendered: dict | None = None) -> tuple[list, list, dict]:
     """Split PATHS into overlays to render and plain manifests to validate as they are.
 
     A kustomization folder is an overlay. Any other file stands for the overlays whose
@@ -298,7 +299,8 @@ def select_targets(paths: list[str], candidates: list[str], session) -> tuple[li
         else:
             rest.append(p)
     if rest:
-        below_roots = {p: find_roots(p) for p in rest if os.path.isdir(p)}
+        below_roots = {p: [r for r in find_roots(p) if skip is None or not skip(r)]
+                       for p in rest if os.path.isdir(p)}
         todo = list(candidates)
         known = {os.path.realpath(c) for c in todo}
         for roots in below_roots.values():
@@ -307,7 +309,10 @@ def select_targets(paths: list[str], candidates: list[str], session) -> tuple[li
                     known.add(os.path.realpath(r))
                     todo.append(r)
         inputs = {}
-        for r in render(todo, session=session, fallback=False, text=False):
+        pre = prerendered or {}
+        for r in [pre[t] for t in todo if t in pre] + render(
+                [t for t in todo if t not in pre], session=session, fallback=False,
+                text=False):
             rendered[r.path] = r
             if r.error is None:
                 inputs[r.path] = session.inputs.get(os.path.realpath(r.path), set())
@@ -424,7 +429,8 @@ def validate(paths: list[str] | None = None, *, config=None, crds: list[str] = (
     session = session if session is not None else BuildSession()
     candidates = cfg.overlay_dirs() or find_roots(cfg.root)
     if paths:
-        overlays, manifests, rendered_by = select_targets(list(paths), candidates, session)
+        overlays, manifests, rendered_by = select_targets(list(paths), candidates, session,
+                                                          prerendered=prerendered)
     else:
         overlays, manifests, rendered_by = list(candidates), [], {}
         for e in cfg.environments:
@@ -568,7 +574,7 @@ class LintResult:
         return [f for f in self.findings if f.suppressed]
 
 
-def _repo_kustomizations(root: str, session) -> dict:
+def _repo_kustomizations(root: str, session, skip=None) -> dict:
     """Every kustomization under ``root`` (hidden folders skipped), parsed once through
     the session's cache: {absolute folder: KustView}."""
     from kustgen.kustomize.kustomization import KUSTOMIZATION_FILE_NAMES
@@ -578,6 +584,8 @@ def _repo_kustomizations(root: str, session) -> dict:
     for d, subdirs, files in os.walk(os.path.abspath(root)):
         subdirs[:] = sorted(s for s in subdirs if not s.startswith(".") and s not in (
             "node_modules", "__pycache__"))
+        if skip is not None:
+            subdirs[:] = [s for s in subdirs if not skip(os.path.join(d, s))]
         kf = next((f for f in KUSTOMIZATION_FILE_NAMES if f in files), None)
         if kf is None:
             continue
@@ -591,10 +599,11 @@ def _repo_kustomizations(root: str, session) -> dict:
     return out
 
 
-def _repo_files(root: str) -> list[str]:
+def _repo_files(root: str, skip=None) -> list[str]:
     from kustgen.fs import DiskFS
     from kustgen.schemas.sources import yaml_files
-    return [os.path.abspath(f) for f in yaml_files(DiskFS(), [root])]
+    return [os.path.abspath(f) for f in yaml_files(DiskFS(), [root])
+            if skip is None or not skip(f)]
 
 
 def _scan_suppressions(files, resources_iter, session, ctx):
@@ -633,20 +642,39 @@ def lint(paths: list[str] | None = None, *, config=None, select: list[str] = (),
 
     cfg = config if config is not None else load_config(".")
     rule_settings = lint_settings.parse(cfg)
+    root_abs = os.path.abspath(cfg.root)
+
+    def skipped(p: str) -> bool:
+        """Taken out of linting by kustgen.yaml `rules: {exclude: [...]}`."""
+        rel = os.path.relpath(os.path.abspath(p), root_abs).replace(os.sep, "/")
+        return not rel.startswith("..") and rule_settings.skips(rel)
+
     session = session if session is not None else BuildSession()
     result = LintResult()
     candidates = cfg.overlay_dirs() or find_roots(cfg.root)
     manifests: list = []
     scope_dirs: list = []
     if paths:
-        overlays, manifest_paths, rendered_by = select_targets(list(paths), candidates, session)
+        overlays, manifest_paths, rendered_by = select_targets(list(paths), candidates, session,
+                                                               prerendered=prerendered)
         scope_dirs = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
         if manifest_paths:
             manifests, problems = load_manifests(manifest_paths, session)
             result.notes.extend("%s: %s" % (f.origin, f.message) for f in problems)
     else:
-        rendered_by = {}
-        overlays = default_lint_targets(cfg)
+        # every overlay and kustomization root, and the plain manifests of the repository
+        # that no build reads (an Argo CD root Application, say)
+        overlays = [o for o in default_lint_targets(cfg) if not skipped(o)]
+        _, manifest_paths, rendered_by = select_targets([cfg.root], overlays, session,
+                                                        skip=skipped,
+                                                        prerendered=prerendered)
+        own = {os.path.abspath(cfg.file)} if cfg.file else set()
+        vendor = os.path.abspath(cfg.path(cfg.schema_vendor)) + os.sep
+        manifest_paths = [m for m in manifest_paths if m.endswith((".yaml", ".yml")) and
+                          os.path.abspath(m) not in own and
+                          not os.path.abspath(m).startswith(vendor) and not skipped(m)]
+        if manifest_paths:
+            manifests, problems = load_manifests(manifest_paths, session)
     if prerendered:
         rendered_by = {**prerendered, **rendered_by}
     todo = [o for o in overlays if o not in rendered_by]
@@ -666,7 +694,7 @@ def lint(paths: list[str] | None = None, *, config=None, select: list[str] = (),
         result.resources += len(r.resources)
     result.resources += len(manifests)
     result.overlays = [v.path for v in views]
-    kusts = _repo_kustomizations(cfg.root, session)
+    kusts = _repo_kustomizations(cfg.root, session, skipped)
 
     def make_registry():
         from kustgen.schemas.chain import SchemaChain
@@ -677,7 +705,8 @@ def lint(paths: list[str] | None = None, *, config=None, select: list[str] = (),
 
     ctx = LintContext(config=cfg, session=session, overlays=views, manifests=manifests,
                       kustomizations=kusts, events=list(getattr(session, "events", [])),
-                      registry=registry, files=_repo_files(cfg.root))
+                      registry=registry, files=_repo_files(cfg.root, skipped))
+    ctx.complete = not paths
     if registry is None:
         ctx.registry_factory = make_registry
     files = set()
@@ -720,14 +749,22 @@ class CheckResult:
 
 def default_lint_targets(cfg) -> list[str]:
     """What `lint` and `check` cover without PATHS: the environments' overlays, then every
-    other kustomization root of the repository."""
+    other kustomization root of the repository, less the paths kustgen.yaml `rules:
+    {exclude: [...]}` takes out."""
+    from kustgen.lint import settings
+    st = settings.parse(cfg)
+    root = os.path.abspath(cfg.root)
+
+    def keep(p):
+        rel = os.path.relpath(os.path.abspath(p), root).replace(os.sep, "/")
+        return rel.startswith("..") or not st.skips(rel)
     overlays = [o for o in (cfg.overlay_dirs() or find_roots(cfg.root)) if _kustomization_dir(o)]
     seen = {os.path.realpath(o) for o in overlays}
     for r in find_roots(cfg.root):
         if os.path.realpath(r) not in seen:
             seen.add(os.path.realpath(r))
             overlays.append(r)
-    return overlays
+    return [o for o in overlays if keep(o)]
 
 
 def check(paths: list[str] | None = None, *, config=None, offline: bool | None = None,

@@ -180,3 +180,26 @@ def test_application_before_its_path_fails_together_passes(work):
     p = _git(repo, "commit", "-m", "qa overlay and app", check=False)
     assert p.returncode == 0, p.stdout
     assert "kustgen apps check" in p.stdout and "Passed" in p.stdout
+
+
+def test_lint_hook_fails_on_an_error_rule_and_passes_when_suppressed(work, hook_repo):
+    repo, env = work
+    cfg = repo / "kustgen.yaml"
+    cfg.write_text(cfg.read_text() + "  KG101: error\n")
+    k = repo / "overlays/prod/kustomization.yaml"
+    k.write_text(k.read_text().replace("resources:\n  - ../../base\n",
+                                       "bases:\n  - ../../base\n", 1))
+    line = k.read_text().splitlines().index("bases:") + 1
+    _git(repo, "add", "-A")
+    p = _pc(repo, env, "try-repo", hook_repo[0], "kustgen-lint", "--verbose", "--files",
+            "overlays/prod/kustomization.yaml")
+    assert p.returncode == 1, p.stdout
+    assert "overlays/prod/kustomization.yaml:%d:1: error KG101" % line in p.stdout
+    assert "kustgen: linting overlays/prod (affected by 1 changed file)" in p.stdout, p.stdout
+    k.write_text(k.read_text().replace("bases:\n", "bases:  # kustgen: ignore[KG101] "
+                                       "kustomize 3 still builds this branch\n", 1))
+    _git(repo, "add", "-A")
+    p = _pc(repo, env, "try-repo", hook_repo[0], "kustgen-lint", "--verbose", "--files",
+            "overlays/prod/kustomization.yaml")
+    assert p.returncode == 0, p.stdout
+    assert "1 suppressed finding" in p.stdout

@@ -254,7 +254,7 @@ def test_the_pre_commit_config_init_writes_runs_in_pre_commit(repo):
     p = subprocess.run(["pre-commit", "run", "--all-files"], cwd=repo, env=env,
                        capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stdout + p.stderr
-    assert p.stdout.count("Passed") == 2
+    assert p.stdout.count("Passed") == 3
     shutil.rmtree(repo / "overlays" / "prod")
     git(repo, "add", "-A")
     p = subprocess.run(["pre-commit", "run", "--all-files"], cwd=repo, env=env,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from kustgen.cli.changed import changed_options, select_changed
 from kustgen.cli.reporting import emit, format_outputs, report_options
 
 
@@ -49,8 +50,9 @@ def _lint_options(f):
 @click.option("--offline", is_flag=True, default=None,
               help="Never use the network (rules that read schemas use the cache only).")
 @report_options
+@changed_options
 def lint(paths, config_path, select, ignore, show_suppressed, offline, formats, outputs,
-         fail_on):
+         fail_on, changed, since):
     """Lint overlays and manifests: valid YAML that does the wrong thing on this platform
     (deprecated Kustomize fields, patches matching nothing, Delete policies in protected
     environments, floating Argo CD revisions, ...). `kustgen rules` lists the rules,
@@ -64,8 +66,13 @@ def lint(paths, config_path, select, ignore, show_suppressed, offline, formats, 
     from kustgen.config import load_config
     pairs = format_outputs(formats, outputs)
     cfg = load_config(".", config_path)
-    res = api.lint(list(paths) or None, config=cfg, select=_check_rule_args(select),
-                   ignore=_check_rule_args(ignore), offline=offline)
+    select, ignore = _check_rule_args(select), _check_rule_args(ignore)
+    paths, _selected, graph = select_changed(cfg, paths, changed, since, pairs, "lint")
+    if paths is None:
+        return 0
+    res = api.lint(list(paths) or None, config=cfg, select=select, ignore=ignore,
+                   offline=offline, session=graph.session if graph is not None else None,
+                   prerendered=graph.results if graph is not None else None)
     failed = emit(pairs, res.findings, rules=_rule_names(), fail_on=fail_on,
                   resources=res.resources, show_suppressed=show_suppressed)
     if res.render_errors:
@@ -81,8 +88,9 @@ def lint(paths, config_path, select, ignore, show_suppressed, offline, formats, 
 @click.option("--no-apps", is_flag=True, help="Do not check Argo CD Applications.")
 @click.option("--offline", is_flag=True, default=None, help="Never use the network.")
 @report_options
+@changed_options
 def check(paths, config_path, select, ignore, show_suppressed, no_apps, offline, formats,
-          outputs, fail_on):
+          outputs, fail_on, changed, since):
     """Every check in one pass: validate, lint and Argo CD apps, each overlay rendered
     once. PATHS as for lint. Exit 0 clean, 1 findings at or above --fail-on, 2 an
     overlay does not render or the configuration is wrong."""
@@ -90,9 +98,12 @@ def check(paths, config_path, select, ignore, show_suppressed, no_apps, offline,
     from kustgen.config import load_config
     pairs = format_outputs(formats, outputs)
     cfg = load_config(".", config_path)
-    res = api.check(list(paths) or None, config=cfg, offline=offline,
-                    select=_check_rule_args(select), ignore=_check_rule_args(ignore),
-                    apps=not no_apps)
+    select, ignore = _check_rule_args(select), _check_rule_args(ignore)
+    paths, _selected, graph = select_changed(cfg, paths, changed, since, pairs, "check")
+    if paths is None:
+        return 0
+    res = api.check(list(paths) or None, config=cfg, offline=offline, select=select,
+                    ignore=ignore, apps=not no_apps)
     failed = emit(pairs, res.findings, rules=res.rules, fail_on=fail_on,
                   resources=res.resources, show_suppressed=show_suppressed)
     if res.render_errors:

@@ -2,69 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
+from kustgen.cli.changed import changed_options, select_changed
 from kustgen.cli.reporting import emit, format_outputs, report_options
-
-
-def _changed_args(paths, changed) -> tuple[tuple, list]:
-    """--changed takes every file name after it (pre-commit appends them to the entry):
-    click gives it the first one and the rest as PATHS. Split PATHS by the raw arguments:
-    those before the first --changed keep their meaning, the others are changed files."""
-    ctx = click.get_current_context()
-    raw = list((ctx.find_root().obj or {}).get("argv") or [])
-    if not raw:
-        return (), list(changed) + list(paths)
-    keep: list = []
-    extra: list = []
-    in_changed = False
-    takes_value = {"--config", "--crds", "--schema-location", "--kubernetes-version",
-                   "--cache", "--format", "--output", "--fail-on", "--since"}
-    i = 0
-    while i < len(raw):
-        tok = raw[i]
-        if tok == "--changed":
-            in_changed = True
-            i += 2              # its own value is in `changed` already
-            continue
-        if tok.startswith("--changed="):
-            in_changed = True
-        elif tok in takes_value:
-            i += 2
-            continue
-        elif tok.startswith("-") and tok != "-":
-            pass
-        elif tok in paths:
-            (extra if in_changed else keep).append(tok)
-        i += 1
-    return tuple(keep), list(changed) + [p for p in extra if p not in changed]
-
-
-def _git_changed(rev: str) -> list[str]:
-    """Files changed since `rev` in the working tree (deleted ones included) and untracked
-    files, relative to the current folder."""
-    import subprocess
-
-    def git(*args):
-        p = subprocess.run(["git"] + list(args), stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE)
-        if p.returncode != 0:
-            raise click.UsageError("--since %s: git %s failed: %s" % (
-                rev, " ".join(args), p.stderr.decode("utf-8", "replace").strip()))
-        return p.stdout.decode("utf-8", "surrogateescape").splitlines()
-
-    top = git("rev-parse", "--show-toplevel")[0]
-    files = git("-C", top, "diff", "--name-only", "--no-renames", rev, "--")
-    files += git("-C", top, "ls-files", "--others", "--exclude-standard")
-    out: list = []
-    for f in files:
-        p = os.path.relpath(os.path.join(top, f))
-        if f and p not in out:
-            out.append(p)
-    return out
 
 
 @click.command()
@@ -94,14 +37,7 @@ def _git_changed(rev: str) -> list[str]:
 @click.option("--summary/--no-summary", "coverage", default=False,
               help="Text format: print the coverage summary (validated/skipped per kind).")
 @click.option("-v", "--verbose", is_flag=True, help="Say which schema sources were used.")
-@click.option("--changed", "changed", multiple=True, metavar="FILE...",
-              help="Validate only what these changed files affect: the overlays whose build "
-                   "reads them (or that they are the kustomization of) and changed plain "
-                   "manifests; other files (README.md, *.py) are ignored. Takes every file "
-                   "name after it, as pre-commit passes them.")
-@click.option("--since", "since", metavar="REV",
-              help="Like --changed, with the files changed since the git revision REV: "
-                   "`git diff --name-only REV`, untracked and deleted files.")
+@changed_options
 def validate(paths, config_path, crds, locations, kubernetes_version, strict, no_cel, offline,
              cache_dir, formats, outputs, fail_on, coverage, verbose, changed, since):
     """Render overlays and validate every resource against its schema.
@@ -115,23 +51,9 @@ def validate(paths, config_path, crds, locations, kubernetes_version, strict, no
     if kubernetes_version is not None:
         kubernetes_version = check_kubernetes_version(kubernetes_version)
     cfg = load_config(".", config_path)
-    selected = None
-    if changed or since:
-        paths, changed = _changed_args(paths, changed)
-        if since:
-            changed = list(changed) + [f for f in _git_changed(since) if f not in changed]
-        from kustgen.graph import build_graph
-        g = build_graph(cfg)
-        selected = [g.path(o) for o in g.affected(changed)] + g.manifests(changed)
-        paths = tuple(selected) + tuple(p for p in paths if p not in selected)
-        if not paths:
-            msg = "kustgen: nothing to validate (%d changed file%s affect%s no overlay)" % (
-                len(changed), "" if len(changed) == 1 else "s",
-                "s" if len(changed) == 1 else "")
-            click.echo(msg, err=pairs != [("text", None)])
-            return 0
-        click.echo("kustgen: validating %s (affected by %d changed file%s)" % (
-            ", ".join(paths), len(changed), "" if len(changed) == 1 else "s"), err=True)
+    paths, selected, graph = select_changed(cfg, paths, changed, since, pairs)
+    if paths is None:
+        return 0
     stdin = None
     if "-" in paths:
         if sys.stdin.isatty():
@@ -142,8 +64,8 @@ def validate(paths, config_path, crds, locations, kubernetes_version, strict, no
                        kubernetes_version=kubernetes_version, strict=strict,
                        cel=False if no_cel else None, offline=offline or None,
                        cache_dir=cache_dir, stdin=stdin,
-                       session=g.session if selected is not None else None,
-                       prerendered=g.results if selected is not None else None)
+                       session=graph.session if graph is not None else None,
+                       prerendered=graph.results if graph is not None else None)
     from kustgen.validate import RULES
 
     def with_targets(fmt: str, text: str) -> str:

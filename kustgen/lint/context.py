@@ -150,6 +150,10 @@ class LintContext:
         self.registry_factory = None   # builds the registry on first use
         self.suppressions = suppressions
         self.files = list(files)       # YAML files in the repository (absolute)
+        # the whole repository is linted (no PATHS): repository-wide conclusions hold
+        self.complete = False
+        self.rules_run: list = []      # ids of the rules run so far (the engine's)
+        self.all_rules_selected = True
 
     @property
     def registry(self):

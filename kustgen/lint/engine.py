@@ -59,7 +59,9 @@ def run(ctx: LintContext, settings: Settings | None = None, *, rules: list | Non
     ign = {s.lower() for s in ignore}
     out = LintRun()
     best: dict = {}
-    for rule in rules:
+    ctx.rules_run = out.rules_run
+    ctx.all_rules_selected = not sel and not ign
+    for rule in sorted(rules, key=lambda r: r.runs_last):
         keys = {rule.id.lower(), rule.name.lower()}
         if sel and not keys & sel:
             continue

@@ -64,6 +64,8 @@ class Rule:
     doc: ClassVar[str] = ""
     bad: ClassVar[dict[str, str]] = {}
     good: ClassVar[dict[str, str]] = {}
+    # run after every other rule (a rule about the other rules' findings)
+    runs_last: ClassVar[bool] = False
 
     def check(self, ctx, opts: dict) -> Iterable[Hit]:   # pragma: no cover - abstract
         raise NotImplementedError

@@ -43,6 +43,11 @@ class Settings:
     def of(self, rule_id: str) -> RuleSettings:
         return self.rules.get(rule_id) or RuleSettings()
 
+    def skips(self, relpath: str) -> bool:
+        """A path the global `exclude` takes out of linting altogether (not rendered,
+        not scanned)."""
+        return any(_glob(relpath, p) for p in self.exclude)
+
     def excluded(self, rule_id: str, relpath: str) -> bool:
         pats = list(self.exclude) + list(self.of(rule_id).exclude)
         return any(_glob(relpath, p) for p in pats)

@@ -197,15 +197,23 @@ def _keep(cs, path: str, text: str, force: bool) -> None:
 
 _PRE_COMMIT = """\
 # kustgen's checks before every commit, on the staged content: the overlays the changed
-# files affect are validated, and every Argo CD Application must point at a path that
-# exists and builds. Install once with `pre-commit install`. (kustgen's own
-# .pre-commit-hooks.yaml offers the same hooks as kustgen-validate and kustgen-apps.)
+# files affect are validated and linted (kustgen.yaml `rules:`), and every Argo CD
+# Application must point at a path that exists and builds. Install once with
+# `pre-commit install`. (kustgen's own .pre-commit-hooks.yaml offers the same hooks as
+# kustgen-validate, kustgen-lint and kustgen-apps.)
 repos:
   - repo: local
     hooks:
       - id: kustgen-validate
         name: kustgen validate
         entry: kustgen validate --changed
+        language: system
+        files: \\.(ya?ml|json)$
+        pass_filenames: true
+        require_serial: true
+      - id: kustgen-lint
+        name: kustgen lint
+        entry: kustgen lint --changed
         language: system
         files: \\.(ya?ml|json)$
         pass_filenames: true

@@ -51,7 +51,7 @@ def test_findings_exit_1_at_fail_on(repo):
         % line in p.stdout
     assert kg(repo, "lint", "--offline", "--fail-on", "warning").returncode == 1
     cfg = repo / "kustgen.yaml"
-    cfg.write_text(cfg.read_text() + "rules:\n  KG101:\n    severity: {prod: error}\n")
+    cfg.write_text(cfg.read_text() + "  KG101:\n    severity: {prod: error}\n")
     p = kg(repo, "lint", "--offline")
     assert p.returncode == 1 and "error KG101" in p.stdout
 
@@ -86,7 +86,7 @@ def test_render_error_exits_2(repo):
 
 def test_config_error_exits_2_with_its_line(repo):
     cfg = repo / "kustgen.yaml"
-    text = cfg.read_text() + "rules:\n  KG1O1: off\n"
+    text = cfg.read_text() + "  KG1O1: off\n"
     cfg.write_text(text)
     p = kg(repo, "lint")
     assert p.returncode == 2
@@ -105,7 +105,7 @@ def test_rules_lists_every_rule(repo):
 
 def test_rules_shows_this_repos_settings(repo):
     cfg = repo / "kustgen.yaml"
-    cfg.write_text(cfg.read_text() + "rules:\n  KG101: {severity: {prod: error}}\n")
+    cfg.write_text(cfg.read_text() + "  KG101: {severity: {prod: error}}\n")
     line = [l for l in kg(repo, "rules").stdout.splitlines() if l.startswith("KG101")][0]
     assert "error in prod" in line
     doc = json.loads(kg(repo, "rules", "--format", "json").stdout)

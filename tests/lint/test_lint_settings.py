@@ -85,7 +85,7 @@ def test_ignore_on_the_command_line(tmp_path):
 
 @pytest.mark.parametrize("rules, line, text", [
     ("  KG999: off", 8, "no rule 'KG999'"),
-    ("  KG10l: off", 8, "did you mean KG101"),
+    ("  deprecated-kustomize-feild: off", 8, "did you mean deprecated-kustomize-field"),
     ("  KG101: loud", 8, "unknown severity 'loud'"),
     ("  KG101:\n    severity: {staging: error}", 9, "no environment 'staging'"),
     ("  KG101:\n    environments: [qa]", 9, "no environment 'qa'"),

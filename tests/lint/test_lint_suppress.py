@@ -102,3 +102,24 @@ def test_annotation_values():
     assert (s.rules, s.reason) == (("kg202", "kg203"), "imported by hand")
     assert from_annotation("KG202", o).reason == ""
     assert from_annotation("", o).malformed
+
+
+def test_unused_suppression_is_reported_only_when_everything_is_linted(tmp_path):
+    files = dict(BASE, **{"overlays/dev/kustomization.yaml": (
+        "resources:  # kustgen: ignore[KG101] kustomize 3 still builds this\n"
+        "  - ../../base\n"
+        "namePrefix: dev-  # kustgen: ignore[KG999] no such rule\n")})
+    res = lint_tree(tmp_path, files)
+    assert where(res, "KG002", tmp_path) == [("overlays/dev/kustomization.yaml", 1)]
+    # the unknown rule is KG001's business, not KG002's
+    assert where(res, "KG001", tmp_path) == [("overlays/dev/kustomization.yaml", 3)]
+    # narrowed runs cannot know: no KG002
+    assert where(lint_tree(tmp_path, paths=["overlays/dev"]), "KG002", tmp_path) == []
+    assert where(lint_tree(tmp_path, ignore=["KG101"]), "KG002", tmp_path) == []
+    # in use again: no KG002
+    k = tmp_path / "overlays/dev/kustomization.yaml"
+    k.write_text(k.read_text().replace("resources:", "bases:"))
+    res = lint_tree(tmp_path)
+    assert where(res, "KG002", tmp_path) == []
+    assert where(res, "KG101", tmp_path, suppressed=True) == [
+        ("overlays/dev/kustomization.yaml", 1)]
