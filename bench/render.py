@@ -144,7 +144,6 @@ def _run(args, root, ref_cmd, build_many, pkg_dir) -> int:
     t = time.perf_counter()
     dirs = genrepo.generate(repo, args.envs, args.resources, args.seed)
     gen_s = time.perf_counter() - t
-    names = [os.path.basename(d) for d in dirs]
     print(f"repo: {len(dirs)} overlays x {args.resources} base objects (seed {args.seed}) "
           f"in {repo} [generated in {gen_s:.2f} s]")
     if pkg_dir:

@@ -77,3 +77,33 @@ def test_origins_flag_prints_comments_but_same_documents(tmp_path, monkeypatch):
     assert "# source: base/bucket.yaml:2" in with_origins
     assert "# spec.forProvider.region: prod/region.yaml:7 (patch)" in with_origins
     assert list(yaml.safe_load_all(with_origins)) == list(yaml.safe_load_all(plain))
+
+
+def test_replacement_targets_point_at_their_entry(tmp_path):
+    write(tmp_path, dict(FILES, **{
+        "dev/kustomization.yaml": (
+            "resources:\n"
+            "- ../base\n"
+            "- settings.yaml\n"
+            "replacements:\n"
+            "- source: {kind: ConfigMap, name: settings, fieldPath: data.region}\n"
+            "  targets:\n"
+            "  - select: {kind: Bucket}\n"
+            "    fieldPaths: [spec.forProvider.region]\n"
+            "- path: more.yaml\n"),
+        "dev/settings.yaml": (
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n"
+            "data:\n  region: eu-west-1\n  team: data\n"),
+        "dev/more.yaml": (
+            "source: {kind: ConfigMap, name: settings, fieldPath: data.team}\n"
+            "targets:\n"
+            "- select: {kind: Bucket}\n"
+            "  fieldPaths: [metadata.labels.team]\n"
+            "  options: {create: true}\n")}))
+    res = [r for r in BuildSession().build(str(tmp_path / "dev")) if r.kind == "Bucket"][0]
+    assert res.obj["spec"]["forProvider"]["region"] == "eu-west-1"
+    region = res.field_origins[("spec", "forProvider", "region")]
+    assert (region.file, region.line, region.via) == (
+        str(tmp_path / "dev" / "kustomization.yaml"), 7, "replacements")
+    team = res.field_origins[("metadata", "labels", "team")]
+    assert (team.file, team.line) == (str(tmp_path / "dev" / "more.yaml"), 3)

@@ -159,6 +159,9 @@ class BuildSession:
         self._target_files: dict[tuple, set] = {}
         # overlay root (absolute, real path) -> every file its last build read
         self.inputs: dict[str, set] = {}
+        # what builds noticed that is not an error (model.event.BuildEvent), for lint
+        self.events: list = []
+        self._event_keys: set = set()
         self._merged: dict[tuple, tuple] = {}
         self._builtin_schema = None
 
@@ -447,13 +450,16 @@ class BuildSession:
                     raise RenderError("patchesStrategicMerge entry %d is a JSON 6902 patch: move "
                                       "it to 'patches' with a target" % i, where,
                                       kust.line_of("patchesStrategicMerge", i))
-                ra.resources = P.patch_without_target(ra.resources, patch, schema)
+                ra.resources = P.patch_without_target(
+                    ra.resources, patch, schema,
+                    self._notifier(ctx, kust, "patchesStrategicMerge", i, entry))
         if kust.get("patchesStrategicMerge"):
             note("PatchStrategicMergeTransformer")
         # patches
         for i, entry in enumerate(kust.get("patches") or []):
             with _located(kust, "patches", i):
-                self._apply_patch_entry(ldr, kust, ra, entry, i, schema)
+                self._apply_patch_entry(ldr, kust, ra, entry, i, schema,
+                                        self._notifier(ctx, kust, "patches", i, entry))
             note("PatchTransformer")
         # namespace
         if kust.namespace:
@@ -501,7 +507,9 @@ class BuildSession:
                 if patch.ops is None:
                     raise RenderError("patchesJson6902 entry %d is not a list of JSON patch "
                                       "operations" % i, where, kust.line_of("patchesJson6902", i))
-                ra.resources = P.patch_with_target(ra.resources, patch, entry["target"], schema)
+                ra.resources = P.patch_with_target(
+                    ra.resources, patch, entry["target"], schema,
+                    self._notifier(ctx, kust, "patchesJson6902", i, entry))
             note("PatchJson6902Transformer")
         # replicas
         for i, rep in enumerate(kust.replicas):
@@ -515,11 +523,24 @@ class BuildSession:
                 images.apply_image(ra.resources, im, tc.images, origin=org("images", i))
             note("ImageTagTransformer")
         # replacements
-        reps = self._load_replacements(ldr, kust, kust.get("replacements") or [])
+        rep_origins: list = []
+        reps = self._load_replacements(ldr, kust, kust.get("replacements") or [], rep_origins)
         if reps:
             from kustgen.kustomize.filters.replacements import apply_replacements
+
+            def no_match(ri, ti, t):
+                f, pos, pre, dflt = rep_origins[ri]
+                at = pos.get(pre + ("targets", ti, "select")) or pos.get(pre + ("targets", ti))
+                self._event(ctx, "replacement-no-match", Origin(f, at[0] if at else dflt, 1),
+                            "the replacement target selects no resource",
+                            {"select": t.get("select"), "kustomization": kust.path,
+                             "component": kust.kind == COMPONENT_KIND})
+            def origin_of(ri, ti):
+                f, pos, pre, dflt = rep_origins[ri]
+                at = pos.get(pre + ("targets", ti)) or pos.get(pre)
+                return Origin(f, at[0] if at else dflt, 0, 0, "replacements")
             with _located(kust, "replacements"):
-                apply_replacements(ra.resources, reps, where)
+                apply_replacements(ra.resources, reps, where, no_match, origin_of)
             note("ReplacementTransformer")
         # transformers: plugin configs, in order
         for cfg, cwhere, cfile in self._plugin_configs(ctx, ldr, kust, "transformers"):
@@ -529,17 +550,26 @@ class BuildSession:
                 plugins.note_transformation(ctx, ra.resources, cfile, ldr, str(cfg.get("kind")),
                                             (cfg.get("metadata") or {}).get("name"))
 
-    def _load_replacements(self, ldr: Loader, kust: Kustomization, entries: list) -> list:
+    def _load_replacements(self, ldr: Loader, kust: Kustomization, entries: list,
+                           origins: list | None = None) -> list:
+        """The replacements of ``entries`` (``path:`` entries loaded). ``origins``, when
+        given, gets for each one (file, positions, key prefix, line) to locate its parts."""
         out = []
+        org = origins if origins is not None else []
         for i, e in enumerate(entries):
             if isinstance(e, dict) and e.get("path") and not e.get("source"):
+                f = os.path.join(ldr.root, str(e["path"]))
                 for d in ldr.docs(str(e["path"])):
                     if isinstance(d.data, list):
                         out.extend(d.data)
+                        org.extend((f, d.positions, (j,), d.line) for j in range(len(d.data)))
                     elif isinstance(d.data, dict):
                         out.append(d.data)
+                        org.append((f, d.positions, (), d.line))
             elif isinstance(e, dict):
                 out.append(e)
+                org.append((kust.path, kust.positions or {}, ("replacements", i),
+                            kust.line_of("replacements", i)))
             else:
                 raise RenderError("replacements entry %d must be a map" % i, kust.path,
                                   kust.line_of("replacements", i))
@@ -585,7 +615,7 @@ class BuildSession:
         docs = yamlio.load_documents(str(text), kust.path)
         return P.decode_patches(docs, kust.path, line, text=str(text))
 
-    def _apply_patch_entry(self, ldr, kust, ra, entry, i, schema):
+    def _apply_patch_entry(self, ldr, kust, ra, entry, i, schema, notify=None):
         if not isinstance(entry, dict):
             raise RenderError("patches entry %d must be a map with path or patch" % i, kust.path,
                               kust.line_of("patches", i))
@@ -599,11 +629,42 @@ class BuildSession:
                 if not target:
                     raise RenderError("must specify a target for JSON patch", kust.path,
                                       kust.line_of("patches", i))
-                ra.resources = P.patch_with_target(ra.resources, p, target, schema)
+                ra.resources = P.patch_with_target(ra.resources, p, target, schema, notify)
             elif target:
-                ra.resources = P.patch_with_target(ra.resources, p, target, schema)
+                ra.resources = P.patch_with_target(ra.resources, p, target, schema, notify)
             else:
-                ra.resources = P.patch_without_target(ra.resources, p, schema)
+                ra.resources = P.patch_without_target(ra.resources, p, schema, notify)
+
+    # -- build events (for lint) -------------------------------------------------------
+    def _event(self, ctx, kind: str, origin: Origin, message: str, data=None) -> None:
+        """Record a BuildEvent once per (kind, file, line)."""
+        key = (kind, origin.file, origin.line)
+        if key in self._event_keys:
+            return
+        self._event_keys.add(key)
+        from kustgen.model.event import BuildEvent
+        self.events.append(BuildEvent(kind, origin, message, ctx.root, data))
+
+    def _notifier(self, ctx, kust: Kustomization, fld: str, i: int, entry):
+        """The ``notify(kind, message, data)`` the patch filters call for entry ``i`` of
+        ``fld``: patch-no-match is located at the entry, smp-list-replaced at the list's
+        key in the patch (a file, or the entry's inline text)."""
+        def notify(kind, message, data):
+            data = dict(data or {})
+            line = kust.line_of(fld, i) or 1
+            f = kust.path
+            at = data.get("at")
+            if kind == "smp-list-replaced" and at:
+                pf = data.get("patch_file")
+                if pf and os.path.abspath(pf) != os.path.abspath(kust.path):
+                    f, line = pf, at
+                else:      # inline: positions count from the text's first line
+                    start = kust.line_of(fld, i, "patch") if isinstance(entry, dict) else 0
+                    line = (start or line) + at
+            data.update(field=fld, index=i, kustomization=kust.path,
+                        component=kust.kind == COMPONENT_KIND)
+            self._event(ctx, kind, Origin(f, line, 1), message, data)
+        return notify
 
     # -- plugin configs (generators: / transformers: fields) ---------------------------
     def _plugin_configs(self, ctx, ldr: Loader, kust: Kustomization, fld: str):

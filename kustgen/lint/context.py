@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Iterator
 
 from kustgen.model import KustgenError, Origin, Resource
 from kustgen.model.event import BuildEvent  # noqa: F401  (what ctx.events holds)
@@ -154,6 +154,14 @@ class LintContext:
         self.complete = False
         self.rules_run: list = []      # ids of the rules run so far (the engine's)
         self.all_rules_selected = True
+        self._memo: dict = {}
+
+    def memo(self, key, compute):
+        """``compute()`` once per context (what several rules derive from the same data:
+        the repository's XRDs, say); later calls with ``key`` return the first result."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def registry(self):

@@ -66,3 +66,23 @@ def test_plain_manifest_and_environment_severity(tmp_path):
     res = lint_tree(d, {"app.yaml": app("  project: default\n")}, paths=["app.yaml"],
                     select=["KG304"])
     assert where(res, "KG304", d) == [("app.yaml", 7)]
+
+
+def test_applications_of_other_repositories_only_with_the_option(tmp_path):
+    other = app("  project: default\n").replace(
+        "https://git.example.com/platform/infra.git",
+        "https://github.com/argoproj/argocd-example-apps.git").replace(
+        "path: overlays/dev", "path: guestbook")
+    files = tree(other)
+    files["kustgen.yaml"] = ("apiVersion: kustgen.dev/v1alpha1\nkind: Config\n"
+                             "repoURL: https://git.example.com/platform/infra.git\n"
+                             "environments:\n  - name: dev\n")
+    assert where(run(tmp_path, files), "KG304", tmp_path) == []
+    files["kustgen.yaml"] += "rules:\n  KG304:\n    options: {allApplications: true}\n"
+    assert where(run(tmp_path, files), "KG304", tmp_path) == [("argocd/dev.yaml", 7)]
+    # this repository's URL, no environment (a root app of apps): checked
+    files["argocd/dev.yaml"] = other.replace(
+        "https://github.com/argoproj/argocd-example-apps.git",
+        "git@git.example.com:platform/infra.git")
+    files["kustgen.yaml"] = files["kustgen.yaml"].split("rules:")[0]
+    assert where(run(tmp_path, files), "KG304", tmp_path) == [("argocd/dev.yaml", 7)]

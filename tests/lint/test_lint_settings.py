@@ -8,7 +8,7 @@ import pytest
 from kustgen.config import parse_config
 from kustgen.lint import settings
 from kustgen.model import ConfigError, Severity
-from lintkit import lint_tree, where
+from lintkit import lint_tree
 
 CONFIG = """\
 apiVersion: kustgen.dev/v1alpha1

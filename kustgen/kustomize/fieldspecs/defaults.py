@@ -30,7 +30,7 @@ Ordering facts (builtinconfig.TransformerConfig):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields as dc_fields, replace
+from dataclasses import dataclass, fields as dc_fields, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 

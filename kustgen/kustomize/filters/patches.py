@@ -83,10 +83,15 @@ def _record(res: Resource, patch: Patch) -> None:
                                      "json6902 %s" % op.get("op")))
 
 
-def apply_smp_to(res: Resource, patch: Patch, schema) -> bool:
-    """Apply an SMP to a resource; False when the patch deleted the resource."""
+def apply_smp_to(res: Resource, patch: Patch, schema, notify=None) -> bool:
+    """Apply an SMP to a resource; False when the patch deleted the resource.
+
+    ``notify(kind, message, data)``, when given, hears of lists the patch replaced whole
+    on a kind without a patch schema (a custom resource) and that lost items ("smp-list-
+    replaced"); ``data["at"]`` is the patch's position of the list key."""
     from kustgen.kustomize.filters.patch_smp import strategic_merge
     name, ns, kind = res.name, res.namespace, res.kind
+    watched = _lists_to_watch(res, patch, schema) if notify is not None else None
     if patch.allow_name_change or patch.allow_kind_change:
         res.remember_id()
     p = dict(patch.smp)
@@ -112,7 +117,62 @@ def apply_smp_to(res: Resource, patch: Patch, schema) -> bool:
         if isinstance(md, dict):
             md.pop("namespace", None)
     _record(res, patch)
+    if watched:
+        _report_replaced_lists(res, patch, watched, notify)
     return True
+
+
+def _get_path(obj, path: tuple):
+    for k in path:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(k)
+    return obj
+
+
+def _lists_to_watch(res: Resource, patch: Patch, schema) -> list | None:
+    """The lists of ``res`` that ``patch`` replaces whole (a kind without a patch schema:
+    no merge keys) and that hold items now: [(path, the list before)]. The old lists are
+    kept by reference: a replaced list is not modified, only swapped for the patch's."""
+    if not isinstance(patch.smp, dict) or not isinstance(res.obj, dict):
+        return None
+    av, kind = res.obj.get("apiVersion"), res.obj.get("kind")
+    if schema is None or not isinstance(av, str) or not isinstance(kind, str):
+        return None
+    if patch.smp.get("$patch") is not None or schema.for_type(av, kind) is not None:
+        return None
+    out = []
+    stack = [((), patch.smp)]
+    while stack:
+        path, node = stack.pop()
+        for k, v in node.items():
+            if isinstance(v, dict):
+                if v.get("$patch") is None and v:
+                    stack.append((path + (k,), v))
+            elif isinstance(v, list) and v and not any(
+                    isinstance(x, dict) and "$patch" in x for x in v):
+                old = _get_path(res.obj, path + (k,))
+                if isinstance(old, list) and old:
+                    out.append((path + (k,), old))
+    return out
+
+
+def _report_replaced_lists(res: Resource, patch: Patch, watched: list, notify) -> None:
+    for path, old in watched:
+        new = _get_path(res.obj, path)
+        if not isinstance(new, list) or new is old:
+            continue
+        lost = [x for x in old if x not in new]
+        if not lost:
+            continue
+        pos = patch.positions.get(path)
+        notify("smp-list-replaced",
+               "the strategic-merge patch replaces the whole list %s of %s (%d items) with "
+               "its %d" % (".".join(str(p) for p in path), res.cur_id(), len(old), len(new)),
+               {"path": path, "before": len(old), "after": len(new), "lost": len(lost),
+                "resource": str(res.cur_id()), "kind": res.kind,
+                "patch_file": patch.origin.file if patch.origin else None,
+                "at": pos[0] if pos else None})
 
 
 _MISSING = object()
@@ -183,7 +243,8 @@ def get_by_any_id(resources: list[Resource], rid: ResId) -> list[Resource]:
     return out
 
 
-def patch_without_target(resources: list[Resource], patch: Patch, schema) -> list[Resource]:
+def patch_without_target(resources: list[Resource], patch: Patch, schema,
+                         notify=None) -> list[Resource]:
     pid = patch.patch_id()
     matches = get_by_any_id(resources, pid)
     if len(matches) != 1:
@@ -194,14 +255,21 @@ def patch_without_target(resources: list[Resource], patch: Patch, schema) -> lis
                           "resource, or a target selector" % (what, pid, pid),
                           o.file if o else None, o.line if o else None)
     target = matches[0]
-    if not apply_smp_to(target, patch, schema):
+    if not apply_smp_to(target, patch, schema, notify):
         return [r for r in resources if r is not target]
     return resources
 
 
-def patch_with_target(resources: list[Resource], patch: Patch, target: dict, schema) -> list[Resource]:
+def patch_with_target(resources: list[Resource], patch: Patch, target: dict, schema,
+                      notify=None) -> list[Resource]:
+    """``notify(kind, message, data)``, when given, hears of a target that selects nothing
+    ("patch-no-match": Kustomize skips the patch silently) and of lists replaced whole
+    (see :func:`apply_smp_to`)."""
     selected = select(resources, target)
     if not selected:
+        if notify is not None:
+            notify("patch-no-match", "the patch target selects no resource",
+                   {"target": target})
         return resources
     if patch.ops is not None:
         for r in selected:
@@ -222,7 +290,7 @@ def patch_with_target(resources: list[Resource], patch: Patch, target: dict, sch
             md["namespace"] = r.namespace
         if not patch.allow_kind_change or "kind" not in p.smp:
             p.smp["kind"] = r.kind
-        if not apply_smp_to(r, p, schema):
+        if not apply_smp_to(r, p, schema, notify):
             deleted.add(id(r))
     if deleted:
         return [r for r in resources if id(r) not in deleted]

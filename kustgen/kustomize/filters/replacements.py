@@ -208,7 +208,7 @@ def _get_value(resources: list[Resource], source: dict, where: str) -> _Value:
 
 
 def _set(slot: Slot, value: _Value, delim: str, index: int, res: Resource, fp: str,
-         where: str) -> None:
+         where: str, origin: Origin | None = None) -> None:
     target = slot.get()
     scalar_target = slot.created or node_kind(target) == SCALAR
     if delim:
@@ -236,10 +236,14 @@ def _set(slot: Slot, value: _Value, delim: str, index: int, res: Resource, fp: s
         new = Undecodable(value.text, tag, "replacement target %s field %r: yaml: %s"
                           % (res.cur_id(), fp, e))
     slot.set(new)
-    res.set_origin(tuple(str(k) for k in slot.path), Origin(where, via="replacements"))
+    res.set_origin(tuple(str(k) for k in slot.path),
+                   origin or Origin(where, via="replacements"))
 
 
-def _apply_target(resources: list[Resource], value: _Value, t: dict, where: str) -> None:
+def _apply_target(resources: list[Resource], value: _Value, t: dict, where: str,
+                  on_no_match=None, origin: Origin | None = None) -> None:
+    """Write ``value`` into the fields ``t`` names; ``on_no_match()``, when given, is called
+    when ``t.select`` selects no resource (Kustomize then does nothing, silently)."""
     if not isinstance(t, dict) or t.get("select") is None:
         raise RenderError("target must specify resources to select", where)
     select = t["select"]
@@ -259,13 +263,16 @@ def _apply_target(resources: list[Resource], value: _Value, t: dict, where: str)
         raise RenderError("target fieldPaths must be a list of strings", where)
     delim, index, create = _options(t.get("options"), "target", where)
 
+    selected = False
     for res in resources:
         if not _selector_matches(select, res, where):
             continue
-        if any(_selector_matches(r, res, where) for r in reject_sels):
-            continue
+        rejected = any(_selector_matches(r, res, where) for r in reject_sels)
         ids = _ids(res)
         if not any(sel.selects(i) for i in ids):
+            continue
+        selected = True
+        if rejected:
             continue
         if any(r.selects(i) for r in reject_ids for i in ids):
             continue
@@ -280,17 +287,23 @@ def _apply_target(resources: list[Resource], value: _Value, t: dict, where: str)
                 raise RenderError('unable to %s field "%s" in replacement target' % (what, fp),
                                   where)
             for slot in slots:
-                _set(slot, value, delim, index, res, fp, where)
+                _set(slot, value, delim, index, res, fp, where, origin)
+    if not selected and on_no_match is not None:
+        on_no_match()
 
 
-def apply_replacements(resources: list[Resource], replacements: list[dict], where: str) -> None:
+def apply_replacements(resources: list[Resource], replacements: list[dict], where: str,
+                       on_no_match=None, origin_of=None) -> None:
     """Run Kustomize's replacements over ``resources`` (in place, in order).
 
     ``replacements`` are the entries of a kustomization's ``replacements:`` with any
     ``path:`` entries already loaded (each a ``{source, targets}`` map). ``where`` (the
-    kustomization file) locates errors.
+    kustomization file) locates errors. ``on_no_match(i, j, target)``, when given, is
+    called for target ``j`` of replacement ``i`` when its ``select`` selects nothing;
+    ``origin_of(i, j)``, when given, is the Origin recorded for the fields target ``j``
+    of replacement ``i`` sets (default: the kustomization, without a line).
     """
-    for r in replacements:
+    for ri, r in enumerate(replacements):
         if not isinstance(r, dict):
             raise RenderError("a replacement must be a map with source and targets", where)
         source, targets = r.get("source"), r.get("targets")
@@ -302,8 +315,11 @@ def apply_replacements(resources: list[Resource], replacements: list[dict], wher
         if not isinstance(targets, list):
             raise RenderError("replacement targets must be a list", where)
         value = _get_value(resources, source, where)
-        for t in targets:
-            _apply_target(resources, value, t, where)
+        for ti, t in enumerate(targets):
+            cb = None if on_no_match is None else (
+                lambda ri=ri, ti=ti, t=t: on_no_match(ri, ti, t))
+            _apply_target(resources, value, t, where, cb,
+                          origin_of(ri, ti) if origin_of is not None else None)
     for res in resources:
         u = _first_undecodable(res.obj)
         if u is not None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kustgen.lint.rule import ALL, Hit, Rule
-from kustgen.lint.rules._argocd import app_views, is_templated
+from kustgen.lint.rule import ALL, Hit, Option, Rule
+from kustgen.lint.rules._argocd import app_views, is_templated, own_repo, sources_of
 from kustgen.model import Severity
 
 
@@ -15,6 +15,11 @@ class DefaultProject(Rule):
               "which allows any repository and any destination"
     severity = Severity.WARNING
     environments = ALL
+    options = {
+        "allApplications": Option(False, "check every Application, not only those of this "
+                                         "platform repository (deploying one of its "
+                                         "environments, or with kustgen.yaml's repoURL)"),
+    }
     doc = """\
 Argo CD's `default` project lets an Application deploy from any repository to any
 cluster and namespace, any kind included. An Application in it (or without `project`,
@@ -27,6 +32,11 @@ Create an AppProject scoped to this repository (`sourceRepos`) and the destinati
 deploys to, allow the cluster-scoped kinds it needs (`clusterResourceWhitelist`:
 Crossplane managed resources, XRDs, Compositions, Providers), and set `spec.project`
 (`kustgen init` writes one, `platform`).
+
+The rule checks this platform's Applications: those deploying one of kustgen.yaml's
+environments, and those whose source is kustgen.yaml's `repoURL`. Applications of other
+teams' repositories that happen to live here (demos, vendored examples) are left alone
+unless the option `allApplications` is true.
 """
     bad = {
         "argocd/apps/kustomization.yaml": "resources:\n  - staging.yaml\n",
@@ -74,6 +84,8 @@ spec:
 
     def check(self, ctx, opts):
         for v in app_views(ctx):
+            if not opts["allApplications"] and not self._ours(ctx, v):
+                continue
             p = v.spec.get("project")
             if is_templated(p):
                 continue
@@ -87,6 +99,15 @@ spec:
                          else "sets no project (Argo CD's 'default')"),
                       resource=v.res, path=v.at + (("project",) if has else ()),
                       overlay=v.overlay_path, environment=v.environment())
+
+
+    @staticmethod
+    def _ours(ctx, v) -> bool:
+        if v.known_env(ctx):
+            return True
+        if not getattr(ctx.config, "repo_url", None):
+            return False
+        return any(own_repo(ctx, src.get("repoURL")) for src, _ in sources_of(v.spec))
 
 
 RULE = DefaultProject
