@@ -3,6 +3,7 @@ kinds that need a DNS label, that the API server rejects."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from kustgen.lint.rule import ALL, Hit, Rule
@@ -34,6 +35,12 @@ def key_problem(k) -> str | None:
     """Why ``k`` is not a valid label or annotation key (a qualified name), or None."""
     if not isinstance(k, str):
         return "is not a string"
+    return _key_problem(k)
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_problem(k: str) -> str | None:
+    # the same few keys repeat on every resource of every overlay: check each once
     if placeholder(k):
         return None
     parts = k.split("/")
@@ -61,6 +68,11 @@ def value_problem(v) -> str | None:
     """Why ``v`` is not a valid label value, or None."""
     if not isinstance(v, str):
         return "is not a string (%s): quote it" % ("null" if v is None else type(v).__name__)
+    return _value_problem(v)
+
+
+@functools.lru_cache(maxsize=4096)
+def _value_problem(v: str) -> str | None:
     if placeholder(v) or v == "":
         return None
     if len(v) > 63:
