@@ -11,6 +11,7 @@ accepts and rejects the same documents as this module.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from kustgen.model.errors import ConfigError
@@ -30,6 +31,22 @@ class Environment:
     path: str                      # overlay folder, relative to the config's folder
     local: bool = False            # LocalStack: never promoted from
     protected: bool = False        # stricter rules (prod)
+    line: int = 0
+
+
+@dataclass
+class PlatformConfig:
+    """`platform:` of kustgen.yaml: what `kustgen platform render` generates."""
+    path: str = "platform"
+    families: list = field(default_factory=lambda: ["s3", "ec2", "rds", "iam"])
+    test_image: str = "ghcr.io/example/infra-tests:latest"
+    test_command: list = field(default_factory=lambda: ["/bin/sh", "-c", "make test"])
+    test_timeout: str = "15m"
+    wait_timeout: str = "10m"
+    git_secret: str = "kustgen-git"
+    branch: str = "main"
+    kustgen_image: str = "ghcr.io/example/kustgen:latest"
+    kubectl_image: str = "bitnami/kubectl:1.32"
     line: int = 0
 
 
@@ -54,6 +71,7 @@ class Config:
     cache: str | None = None
     promotion: dict = field(default_factory=dict)
     rules: dict = field(default_factory=dict)
+    platform: "PlatformConfig | None" = None   # `platform:` (None: not configured)
     rules_positions: dict = field(default_factory=dict)   # (key, ...) -> (line, col)
     raw: dict = field(default_factory=dict)
 
@@ -200,9 +218,63 @@ class _Parser:
             raise self.err(at, "%s must be a list of strings" % self.where(at))
         return list(v)
 
+    def platform(self) -> PlatformConfig:
+        at = ("platform",)
+        self.mapping(at, ("path", "families", "tests", "wait", "git", "images"))
+        p = PlatformConfig(line=(self.pos.get(at) or (0,))[0])
+        p.path = self.string(at + ("path",), p.path)
+        fams = self.get(at + ("families",))
+        if fams is not None:
+            fams = self.strings(at + ("families",))
+            for i, f in enumerate(fams):
+                if not re.match(r"^[a-z][a-z0-9]*$", f):
+                    raise self.err(at + ("families", i), "platform.families[%d] %r is not an "
+                                   "AWS service family (s3, ec2, rds, ...)" % (i, f))
+            if not fams:
+                raise self.err(at + ("families",), "platform.families needs at least one family")
+            p.families = list(dict.fromkeys(fams))
+        t = at + ("tests",)
+        self.mapping(t, ("image", "command", "timeout"))
+        p.test_image = self._image(t + ("image",), p.test_image)
+        if self.get(t + ("command",)) is not None:
+            cmd = self.get(t + ("command",))
+            p.test_command = [cmd] if isinstance(cmd, str) else self.strings(t + ("command",))
+            if not p.test_command:
+                raise self.err(t + ("command",), "platform.tests.command is empty")
+        p.test_timeout = self._duration(t + ("timeout",), p.test_timeout)
+        w = at + ("wait",)
+        self.mapping(w, ("timeout",))
+        p.wait_timeout = self._duration(w + ("timeout",), p.wait_timeout)
+        g = at + ("git",)
+        self.mapping(g, ("secret", "branch"))
+        p.git_secret = self.string(g + ("secret",), p.git_secret)
+        p.branch = self.string(g + ("branch",), p.branch)
+        im = at + ("images",)
+        self.mapping(im, ("kustgen", "kubectl"))
+        p.kustgen_image = self._image(im + ("kustgen",), p.kustgen_image)
+        p.kubectl_image = self._image(im + ("kubectl",), p.kubectl_image)
+        return p
+
+
+    def _duration(self, at: tuple, default: str) -> str:
+        v = self.get(at)
+        if v is None:
+            return default
+        if not isinstance(v, str) or not _DURATION.match(v):
+            raise self.err(at, "%s is a duration like 10m, 90s or 1h30m (got %r)"
+                           % (self.where(at), v))
+        return v
+
+
+    def _image(self, at: tuple, default: str) -> str:
+        v = self.string(at, default)
+        if not _IMAGE.match(v):
+            raise self.err(at, "%s %r is not a container image reference" % (self.where(at), v))
+        return v
+
     def config(self) -> Config:
         top = ("apiVersion", "kind", "repoURL", "kubernetesVersion", "paths", "environments",
-               "schemas", "promotion", "rules")
+               "schemas", "promotion", "rules", "platform")
         if not isinstance(self.data, dict):
             raise self.err((), "kustgen.yaml must be a mapping (apiVersion: %s, kind: Config, "
                                "...)" % API_VERSION)
@@ -279,8 +351,14 @@ class _Parser:
         cfg.promotion = self.mapping(("promotion",), ("envSpecificFiles", "envSpecificFields",
                                                      "envSpecificDefaults"))
         cfg.rules = self.mapping(("rules",))
+        if self.get(("platform",)) is not None or "platform" in (self.data or {}):
+            cfg.platform = self.platform()
         cfg.rules_positions = {k[1:]: v for k, v in self.pos.items() if k[:1] == ("rules",)}
         return cfg
+
+
+_DURATION = re.compile(r"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")
+_IMAGE = re.compile(r"^[a-z0-9][a-z0-9._/:@-]*[a-z0-9]$")
 
 
 def check_kubernetes_version(v: str, err: ConfigError | None = None) -> str:

@@ -29,6 +29,8 @@ from kustgen.cli import apps as _apps  # noqa: E402
 from kustgen.cli import graph as _graph  # noqa: E402
 from kustgen.cli import ci as _ci  # noqa: E402
 from kustgen.cli import lint as _lint  # noqa: E402
+from kustgen.cli import platform as _platform  # noqa: E402
+from kustgen.cli import revert as _revert  # noqa: E402
 
 cli.add_command(_build.build)
 cli.add_command(_validate.validate)
@@ -47,6 +49,8 @@ cli.add_command(_lint.lint)
 cli.add_command(_lint.rules)
 cli.add_command(_lint.explain)
 cli.add_command(_lint.check)
+cli.add_command(_platform.platform)
+cli.add_command(_revert.revert)
 
 
 def main(argv=None) -> None:

@@ -52,8 +52,14 @@ def common(f):
               help="Crossplane provider families to install, comma-separated.")
 @click.option("--local", "local_env", default=None,
               help="The environment run against LocalStack (default: the first).")
+@click.option("--platform", "with_platform", is_flag=True,
+              help="Also generate the control plane of each environment's cluster into "
+                   "platform/ (Argo CD, Crossplane, Argo Events, Argo Workflows; see "
+                   "`kustgen platform render`); it then owns the providers, "
+                   "ProviderConfigs and Argo CD Applications.")
 @common
-def init(directory, envs, repo_url, provider, families, local_env, dry_run, force):
+def init(directory, envs, repo_url, provider, families, local_env, with_platform, dry_run,
+         force):
     """Scaffold a GitOps repository: kustgen.yaml, base, one overlay per environment,
     Crossplane providers and ProviderConfigs (LocalStack for the local one), Argo CD
     project and Applications (app of apps), pre-commit hooks. Re-running adds what is
@@ -63,7 +69,7 @@ def init(directory, envs, repo_url, provider, families, local_env, dry_run, forc
     opts = InitOptions(envs=env_list, repo_url=repo_url or _origin_url(directory) or
                        InitOptions().repo_url, provider=provider,
                        families=tuple(f.strip() for f in families.split(",") if f.strip()),
-                       local=local_env, force=force)
+                       local=local_env, force=force, platform=with_platform)
     return _finish(plan_init(directory, opts), dry_run, directory)
 
 

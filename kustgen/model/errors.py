@@ -56,3 +56,7 @@ class UnsupportedFeature(RenderError):
 
 class ConfigError(KustgenError):
     """kustgen.yaml or the command line is wrong."""
+
+
+class GitError(KustgenError):
+    """A git operation kustgen runs (e.g. ``kustgen revert``) is refused or fails."""

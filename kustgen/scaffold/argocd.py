@@ -98,11 +98,14 @@ def application(name: str, *, repo_url: str, path: str, project: str,
                 target_revision: str = "HEAD", dest_server: str = IN_CLUSTER,
                 dest_namespace: str = "crossplane-system", automated: bool = True,
                 prune: bool = False, self_heal: bool = True,
-                labels: dict | None = None) -> dict:
+                labels: dict | None = None, finalizer: bool = True,
+                allow_empty_guard: bool = False) -> dict:
     """An Argo CD ``Application`` syncing the overlay at ``path`` of ``repo_url``.
 
-    It carries the resources finalizer (deleting the Application deletes what it deployed,
-    so Crossplane deletes the cloud resources unless their deletionPolicy is Orphan).
+    It carries the resources finalizer unless ``finalizer`` is False (deleting the
+    Application deletes what it deployed, so Crossplane deletes the cloud resources unless
+    their deletionPolicy is Orphan). ``allow_empty_guard``: write ``allowEmpty: false``
+    explicitly into the automated policy.
     ``automated``: sync on every change (``prune``/``self_heal`` as given); False leaves
     ``syncPolicy.automated`` out: syncs are started by hand (prod).
     """
@@ -115,10 +118,14 @@ def application(name: str, *, repo_url: str, path: str, project: str,
     metadata: dict = {"name": name, "namespace": ARGOCD_NAMESPACE}
     if labels:
         metadata["labels"] = {str(k): str(v) for k, v in labels.items()}
-    metadata["finalizers"] = [RESOURCES_FINALIZER]
+    if finalizer:
+        metadata["finalizers"] = [RESOURCES_FINALIZER]
     sync: dict = {}
     if automated:
         sync["automated"] = {"prune": bool(prune), "selfHeal": bool(self_heal)}
+        if allow_empty_guard:
+            # never prune everything because a render came out empty
+            sync["automated"]["allowEmpty"] = False
     sync["syncOptions"] = list(CROSSPLANE_SYNC_OPTIONS)
     sync["retry"] = {"limit": _RETRY["limit"], "backoff": dict(_RETRY["backoff"])}
     destination = {"server": dest_server}

@@ -133,6 +133,7 @@ class InitOptions:
     local: str | None = None          # the LocalStack environment (default: the first)
     protected: list[str] | None = None  # default: the last
     force: bool = False
+    platform: bool = False            # the control plane in platform/ (kustgen platform)
 
 
 def plan_init(root: str, opts: InitOptions):
@@ -166,10 +167,15 @@ def plan_init(root: str, opts: InitOptions):
         all_envs = known + [e for e in envs if e not in known]
     else:
         base, overlays, repo_url = "base", "overlays", opts.repo_url
-        cs.create(cfg_path, _config_text(envs, repo_url, local, protected, base, overlays),
-                  force=opts.force)
+        text = _config_text(envs, repo_url, local, protected, base, overlays)
+        if opts.platform:
+            text += _platform_config_text(opts.families)
+        cs.create(cfg_path, text, force=opts.force)
         local_envs, prot_envs, all_envs = {local}, set(protected), envs
     _keep(cs, os.path.join(root, "schemas", "kustgen.schema.json"), _schema_text(), opts.force)
+    if opts.platform:
+        return _plan_init_platform(cs, root, cfg_path, base, overlays, all_envs, local_envs,
+                                   opts)
     # base: providers
     from kustgen.scaffold.crossplane import providers
     _keep(cs, os.path.join(root, base, "packages", "providers.yaml"),
@@ -186,6 +192,65 @@ def plan_init(root: str, opts: InitOptions):
     _plan_argocd(cs, root, repo_url, overlays, all_envs, prot_envs, opts.force)
     _keep(cs, os.path.join(root, ".pre-commit-config.yaml"), _PRE_COMMIT, opts.force)
     return cs
+
+
+def _platform_config_text(families) -> str:
+    return (
+        "platform:\n"
+        "  # `kustgen platform render` writes the control plane of each environment's\n"
+        "  # cluster into platform/ from this section (see docs/platform.md).\n"
+        "  families: [%s]\n"
+        "  tests:\n"
+        "    # the infrastructure tests run after every change (any image: Terratest, pytest)\n"
+        "    image: ghcr.io/example/infra-tests:latest\n"
+        "    command: [/bin/sh, -c, make test]\n"
+        "    timeout: 15m\n"
+        "  git:\n"
+        "    secret: kustgen-git   # username/password (a token) allowed to push reverts\n"
+        "    branch: main\n" % ", ".join(families))
+
+
+def _plan_init_platform(cs, root, cfg_path, base, overlays, envs, local_envs, opts):
+    """init --platform: the infrastructure skeleton (base, one overlay per environment)
+    and the platform tree, which owns the providers, ProviderConfigs and Argo CD wiring."""
+    from kustgen.config import load_config, parse_config
+    _keep(cs, os.path.join(root, base, "kustomization.yaml"), _dump(
+        {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
+         "resources": []},
+        "What every environment runs. `kustgen add KIND NAME` adds resources here;\n"
+        "the control plane (providers, ProviderConfigs, Argo CD) is in platform/."),
+        opts.force)
+    for e in envs:
+        odir = os.path.join(root, overlays, e)
+        base_rel = os.path.relpath(os.path.join(root, base), odir)
+        kust = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
+                "resources": [base_rel],
+                "labels": [{"pairs": {"platform.example.org/environment": e},
+                            "includeSelectors": False}]}
+        _keep(cs, os.path.join(odir, "kustomization.yaml"), _dump(kust, (
+            "The %s environment%s." % (e, ": a local cluster against LocalStack"
+                                      if e in local_envs else ""))), opts.force)
+    _keep(cs, os.path.join(root, ".pre-commit-config.yaml"),
+          _PRE_COMMIT + _PRE_COMMIT_PLATFORM, opts.force)
+    planned = {os.path.join(cs.root, k): v for k, v in cs.planned().items()}.get(
+        os.path.abspath(cfg_path))
+    cfg = parse_config(planned, cfg_path) if planned is not None else load_config(root,
+                                                                                cfg_path)
+    if cfg.platform is None:
+        raise ConfigError("%s has no `platform:` section: add one (see docs/platform.md) or "
+                          "run `kustgen platform render`" % cfg_path)
+    plan_platform(root, cfg, force=opts.force, cs=cs)
+    return cs
+
+
+_PRE_COMMIT_PLATFORM = """\
+      - id: kustgen-platform
+        name: kustgen platform render --check
+        entry: kustgen platform render --check
+        language: system
+        files: (^kustgen\\.yaml$|\\.(ya?ml)$)
+        pass_filenames: false
+"""
 
 
 def _keep(cs, path: str, text: str, force: bool) -> None:
@@ -706,3 +771,119 @@ def plan_api_add(root: str, kind: str, group: str, *, version: str = "v1alpha1",
               _dump(example, "An example %s %s; copy it into base/ to use it."
                     % (kind, "claim" if claim else "composite resource")), force=force)
     return cs
+
+
+# --------------------------------------------------------------------------------------
+# platform
+# --------------------------------------------------------------------------------------
+def watched_kinds(resources) -> list:
+    """What an environment's EventSource watches: the managed resources (a provider's
+    kinds: ``spec.forProvider``) and the claims and composite resources (kinds an XRD of
+    the same render defines) among ``resources``, one entry per kind, sorted."""
+    from kustgen.scaffold.platform import Watched, plural
+    xrds: dict = {}
+    for r in resources:
+        o = r.obj
+        if r.kind != "CompositeResourceDefinition" or not str(
+                r.api_version).startswith("apiextensions.crossplane.io/"):
+            continue
+        spec = o.get("spec") or {}
+        group = spec.get("group")
+        names = spec.get("names") or {}
+        claim = spec.get("claimNames") or {}
+        if not isinstance(group, str):
+            continue
+        if names.get("kind"):
+            xrds[(group, names["kind"])] = (names.get("plural") or plural(names["kind"]),
+                                            "composite resource")
+        if claim.get("kind"):
+            xrds[(group, claim["kind"])] = (claim.get("plural") or plural(claim["kind"]),
+                                            "claim")
+    out: dict = {}
+    for r in resources:
+        g = r.gvk
+        key = (g.group, g.kind)
+        spec = r.obj.get("spec")
+        if key in xrds:
+            pl, what = xrds[key]
+            out[key] = Watched(g.group, g.version, g.kind, pl, bool(r.namespace), what)
+        elif isinstance(spec, dict) and isinstance(spec.get("forProvider"), dict) and \
+                "." in g.group:
+            out[key] = Watched(g.group, g.version, g.kind, plural(g.kind), bool(r.namespace))
+    return [out[k] for k in sorted(out)]
+
+
+@dataclass
+class PlatformRender:
+    """What `kustgen platform render` found: the planned files, and per environment the
+    kinds watched (or why none)."""
+    changes: object = None                        # ChangeSet
+    files: dict = field(default_factory=dict)     # relative path -> text (the whole tree)
+    stale: list = field(default_factory=list)     # existing files that differ (kept)
+    missing: list = field(default_factory=list)   # files to create
+    notes: list = field(default_factory=list)
+
+
+def plan_platform(root: str, cfg, *, force: bool = False, cs=None) -> PlatformRender:
+    """The platform tree of kustgen.yaml `platform:` (defaults when absent): files that
+    do not exist are created; an existing file that differs is kept (listed in `stale`)
+    unless `force`. ``cs``: a change set planned already (`init --platform`): the
+    overlays are rendered as they will be once it is written, and the files are added to
+    it."""
+    from kustgen.changeset import ChangeSet
+    from kustgen.fs import LayeredFS
+    from kustgen.kustomize.pipeline import BuildSession
+    from kustgen.config import PlatformConfig
+    from kustgen.scaffold.platform import EnvPlan, PlatformPlan, render_tree
+    if not cfg.environments:
+        raise ConfigError("kustgen.yaml lists no environments: the platform has one cluster "
+                          "per environment (`kustgen init` or `kustgen env add NAME`)")
+    pc = cfg.platform or PlatformConfig()
+    repo_url = cfg.repo_url
+    if not repo_url:
+        raise ConfigError("kustgen.yaml has no repoURL: Argo CD and the revert step need the "
+                          "repository's URL (add `repoURL: https://...`)")
+    out = PlatformRender()
+    planned = {os.path.join(cs.root, k): v for k, v in cs.planned().items()} \
+        if cs is not None else {}
+    session = BuildSession(LayeredFS(planned)) if cs is not None else BuildSession()
+    envs = []
+    for e in cfg.environments:
+        odir = cfg.path(e.path)
+        ep = EnvPlan(e.name, e.local, e.protected,
+                     os.path.relpath(os.path.abspath(odir), os.path.abspath(cfg.root))
+                     .replace(os.sep, "/"))
+        try:
+            ep.watched = watched_kinds(session.build(os.path.abspath(odir)))
+        except KustgenError as err:
+            raise ConfigError("%s does not build, so its watched kinds are unknown: %s"
+                              % (odir, err)) from None
+        if not ep.watched:
+            out.notes.append("%s renders no managed resource or claim yet: no EventSource "
+                             "or Sensor for it (render again when it does)" % e.name)
+        envs.append(ep)
+    plan = PlatformPlan(repo_url=repo_url, path=pc.path.strip("/"), envs=envs,
+                        families=list(pc.families), test_image=pc.test_image,
+                        test_command=list(pc.test_command), test_timeout=pc.test_timeout,
+                        wait_timeout=pc.wait_timeout, git_secret=pc.git_secret,
+                        branch=pc.branch, kustgen_image=pc.kustgen_image,
+                        kubectl_image=pc.kubectl_image)
+    out.files = render_tree(plan)
+    cs = cs if cs is not None else ChangeSet(root)
+    for rel, text in out.files.items():
+        path = os.path.join(os.path.abspath(cfg.root), rel)
+        if path in planned:
+            continue
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as fh:
+                same = fh.read() == text
+            if same:
+                continue
+            if not force:
+                out.stale.append(rel)
+                continue
+        else:
+            out.missing.append(rel)
+        cs.create(path, text, force=force)
+    out.changes = cs
+    return out
