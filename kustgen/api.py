@@ -112,28 +112,17 @@ def output_name(path: str) -> str:
     return p + ".yaml"
 
 
-def _dotted(path: tuple) -> str:
-    out = ""
-    for p in path:
-        if isinstance(p, int):
-            out += "[%d]" % p
-        elif any(c in str(p) for c in "./[] "):
-            out += "[%s]" % p
-        else:
-            out += ("." if out else "") + str(p)
-    return out
-
-
 def provenance(resource) -> list[tuple[str, str]]:
     """Where a rendered resource and its transformed fields came from:
     [("", "base/bucket.yaml:3"), ("metadata.name", "overlays/dev/kustomization.yaml:4 (namePrefix)"), ...]."""
     from kustgen.kustomize.loader import display_path
+    from kustgen.model.origin import dotted
     out = []
     o = resource.origin
     if o is not None:
         out.append(("", _fmt_origin(o, display_path)))
     for path, fo in sorted(resource.field_origins.items(), key=lambda kv: [str(x) for x in kv[0]]):
-        out.append((_dotted(path), _fmt_origin(fo, display_path)))
+        out.append((dotted(path), _fmt_origin(fo, display_path)))
     return out
 
 

@@ -238,7 +238,9 @@ class _Parser:
         p.test_image = self._image(t + ("image",), p.test_image)
         if self.get(t + ("command",)) is not None:
             cmd = self.get(t + ("command",))
-            p.test_command = [cmd] if isinstance(cmd, str) else self.strings(t + ("command",))
+            # one string is a shell command line, as people write it: make test
+            p.test_command = ["/bin/sh", "-c", cmd] if isinstance(cmd, str) else \
+                self.strings(t + ("command",))
             if not p.test_command:
                 raise self.err(t + ("command",), "platform.tests.command is empty")
         p.test_timeout = self._duration(t + ("timeout",), p.test_timeout)

@@ -12,10 +12,7 @@ import os
 import subprocess
 
 from kustgen.fs import DiskFS
-
-
-class GitError(Exception):
-    pass
+from kustgen.model.errors import GitError  # noqa: F401  (raised here, caught by callers)
 
 
 def git(repo_root: str, *args: str, input: bytes | None = None, check: bool = True) -> bytes:

@@ -162,10 +162,15 @@ def _reverted_by(g: _Git, sha: str, tip: str, depth: int = 0) -> str | None:
 
 def revert(commit: str, *, repo: str = ".", branch: str | None = None,
            remote: str = "origin", push: bool = False, check: str | None = None,
-           resource: str | None = None,
+           resource: str | None = None, paths: list[str] | None = None,
            log: Callable[[str], None] | None = None) -> RevertResult:
     """Create one revert commit for ``commit`` on top of ``branch`` and, with ``push``,
-    push it to ``remote`` (see the module docstring for the guarantees)."""
+    push it to ``remote`` (see the module docstring for the guarantees).
+
+    ``paths``: revert instead the latest commit up to ``commit`` (first-parent history of
+    the branch: a merged pull request is one commit) that changed one of these paths, the
+    files an environment's overlay reads: ``commit`` is then what was synced, which may
+    be a later commit that changed something else."""
     say = log or (lambda _msg: None)
     if not commit or commit.startswith("-"):
         raise GitError("%r is not a commit; pass the sha of the commit to revert" % commit)
@@ -251,7 +256,8 @@ def revert(commit: str, *, repo: str = ".", branch: str | None = None,
             say("fast-forwarding %s to %s/%s (%s)" % (branch, remote, branch,
                                                       _short(remote_tip)))
             g.run("merge", "-q", "--ff-only", remote_tip)
-        result = _revert_here(g, resolved or commit, branch, check, resource, say, state)
+        result = _revert_here(g, resolved or commit, branch, check, resource, say, state,
+                              paths)
         if result.already_reverted or not push:
             return result
         result.remote = remote
@@ -263,7 +269,7 @@ def revert(commit: str, *, repo: str = ".", branch: str | None = None,
 
 def _revert_here(g: _Git, commit: str, branch: str, check: str | None,
                  resource: str | None, say: Callable[[str], None],
-                 state: dict) -> RevertResult:
+                 state: dict, paths: list[str] | None = None) -> RevertResult:
     tip = g.sha("HEAD")
     sha = g.sha(commit)
     if sha is None:
@@ -273,6 +279,23 @@ def _revert_here(g: _Git, commit: str, branch: str, check: str | None,
         raise GitError("commit %s is not on %s (not an ancestor of its tip %s); only a "
                        "change that reached %s can be reverted there"
                        % (_short(sha), branch, _short(tip), branch))
+    if paths:
+        found = g.out("log", "-1", "--first-parent", "--format=%H", sha, "--", *paths)
+        if not found:
+            raise GitError("no commit up to %s changed %s; nothing of it to revert"
+                           % (_short(sha), ", ".join(paths[:5]) +
+                              (", ..." if len(paths) > 5 else "")))
+        if found != sha:
+            say("the latest change up to %s to the %d path(s) given is %s"
+                % (_short(sha), len(paths), _short(found)))
+        sha = found
+    body = g.out("log", "-n", "1", "--format=%B", sha)
+    for line in body.splitlines():
+        if line.startswith(TRAILER + ":"):
+            raise GitError("%s is kustgen's own revert of %s: the checks still fail after "
+                           "that revert, so it is not reverted in turn (that would put the "
+                           "failing change back); look at the environment by hand"
+                           % (_short(sha), line.split(":", 1)[1].strip()[:12]))
     earlier = _reverted_by(g, sha, tip)
     if earlier:
         say("%s was already reverted on %s by %s; nothing to do"

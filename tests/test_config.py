@@ -391,6 +391,24 @@ AGREEMENT = [
     ("repo-url-list", "repoURL: [a]\n", False),
     ("promotion-list", "promotion: [a]\n", False),
     ("rules-string", "rules: strict\n", False),
+    ("platform-full", """
+        platform:
+          path: control-plane
+          families: [s3, rds]
+          tests: {image: ghcr.io/acme/tests:1.2, command: [go, test, ./...], timeout: 1h30m}
+          wait: {timeout: 90s}
+          git: {secret: acme-git, branch: trunk}
+          images: {kustgen: ghcr.io/acme/kustgen:0.8, kubectl: bitnami/kubectl:1.32}
+        """, True),
+    ("platform-empty", "platform: {}\n", True),
+    ("platform-command-string", "platform: {tests: {command: make test}}\n", True),
+    ("platform-unknown", "platform: {famlies: [s3]}\n", False),
+    ("platform-family-upper", "platform: {families: [S3]}\n", False),
+    ("platform-families-empty", "platform: {families: []}\n", False),
+    ("platform-timeout", "platform: {tests: {timeout: soon}}\n", False),
+    ("platform-image", "platform: {images: {kustgen: \"Not An Image\"}}\n", False),
+    ("platform-git-unknown", "platform: {git: {token: x}}\n", False),
+    ("platform-command-empty", "platform: {tests: {command: []}}\n", False),
     ("top-list", "- kind: Config\n", False),
 ]
 
@@ -432,7 +450,9 @@ def test_schema_knows_the_parsers_keys(schema):
     """The keys config.py accepts are exactly the schema's (unknown keys are errors)."""
     props = schema["properties"]
     assert set(props) == {"apiVersion", "kind", "repoURL", "kubernetesVersion", "paths",
-                          "environments", "schemas", "promotion", "rules"}
+                          "environments", "schemas", "promotion", "rules", "platform"}
+    assert set(props["platform"]["properties"]) == {"path", "families", "tests", "wait",
+                                                    "git", "images"}
     for key in props:
         assert _parser_accepts("%s:\n" % key), key
     assert set(props["schemas"]["properties"]) == {"crds", "locations", "vendor", "missing",

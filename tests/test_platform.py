@@ -26,8 +26,6 @@ repoURL: https://git.example.com/team-a/infra.git
 environments:
   - name: dev
     local: true
-schemas:
-  vendor: schemas
 platform:
   families: [s3, ec2]
   tests:
@@ -54,16 +52,81 @@ def kg(cwd, *args, check=None):
     return p
 
 
-def localstack_repo(tmp_path):
-    root = copy_example(tmp_path / "team-a")
-    shutil.rmtree(root / "overlays" / "staging")
-    shutil.rmtree(root / "overlays" / "prod")
-    (root / "kustgen.yaml").write_text(LOCALSTACK_ONLY)
+BUCKET = """\
+apiVersion: s3.aws.upbound.io/v1beta2
+kind: Bucket
+metadata:
+  name: orders-logs
+spec:
+  forProvider:
+    region: eu-west-1
+  providerConfigRef:
+    name: default
+"""
+
+QUEUE = """\
+apiVersion: sqs.aws.upbound.io/v1beta1
+kind: Queue
+metadata:
+  name: orders-events
+spec:
+  forProvider:
+    region: eu-west-1
+    messageRetentionSeconds: 86400
+  providerConfigRef:
+    name: default
+"""
+
+ORPHAN = """\
+patches:
+  - target:
+      group: s3.aws.upbound.io
+    patch: &orphan |-
+      - op: add
+        path: /spec/deletionPolicy
+        value: Orphan
+  - target:
+      group: sqs.aws.upbound.io
+    patch: *orphan
+"""
+
+
+def _team_repo(root, config: str, envs: list[str], protected=()) -> "os.PathLike":
+    """A small repository of Crossplane resources (a bucket, a queue), one overlay per
+    environment labelled with it."""
+    files = {"kustgen.yaml": config,
+             "base/kustomization.yaml": "resources:\n  - bucket.yaml\n  - queue.yaml\n",
+             "base/bucket.yaml": BUCKET, "base/queue.yaml": QUEUE}
+    for e in envs:
+        files["overlays/%s/kustomization.yaml" % e] = (
+            "resources:\n  - ../../base\nlabels:\n  - pairs:\n"
+            "      platform.example.org/environment: %s\n" % e) + (
+            ORPHAN if e in protected else "")
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
     return root
 
 
+def localstack_repo(tmp_path):
+    return _team_repo(tmp_path / "team-a", LOCALSTACK_ONLY, ["dev"])
+
+
+THREE_ENVS = """\
+apiVersion: kustgen.dev/v1alpha1
+kind: Config
+repoURL: https://git.example.com/platform/infra.git
+environments:
+  - {name: dev, local: true}
+  - {name: staging}
+  - {name: prod, protected: true}
+platform: {}
+"""
+
+
 def three_env_repo(tmp_path):
-    return copy_example(tmp_path / "infra")
+    return _team_repo(tmp_path / "infra", THREE_ENVS, ["dev", "staging", "prod"], ["prod"])
 
 
 CONFIGS = {"localstack-dev": localstack_repo, "three-envs-prod-protected": three_env_repo}
@@ -137,7 +200,7 @@ def test_every_overlay_builds_with_kubectl(rendered, kubectl):
 
 def test_lint_is_clean_with_the_default_rules(rendered):
     _, root = rendered
-    p = kg(root, "lint", "--fail-on", "info", "--format", "json", "platform")
+    p = kg(root, "lint", "--fail-on", "info", "--format", "json")
     doc = json.loads(p.stdout)
     assert p.returncode == 0, p.stdout
     assert doc["findings"] == []
@@ -169,11 +232,9 @@ def test_what_each_environment_gets(tmp_path):
     assert "endpoint" not in pc["prod"] and ("Secret", "default-creds") not in docs["prod"]
     # the EventSource watches what the overlay renders, filtered to its environment
     es = docs["prod"][("EventSource", "crossplane-prod")]["spec"]["resource"]
-    assert {(r["group"], r["resource"]) for r in es.values()} == {
-        ("ec2.aws.upbound.io", "vpcs"), ("ec2.aws.upbound.io", "subnets"),
-        ("ec2.aws.upbound.io", "securitygroups"),
-        ("ec2.aws.upbound.io", "securitygroupingressrules"),
-        ("platform.example.org", "buckets"), ("platform.example.org", "databases")}
+    assert {(r["group"], r["version"], r["resource"]) for r in es.values()} == {
+        ("s3.aws.upbound.io", "v1beta2", "buckets"),
+        ("sqs.aws.upbound.io", "v1beta1", "queues")}
     assert all(r["filter"]["labels"] == [{"key": "platform.example.org/environment",
                                           "operation": "==", "value": "prod"}]
                for r in es.values())
@@ -183,6 +244,8 @@ def test_what_each_environment_gets(tmp_path):
     wf = trig["source"]["resource"]
     assert wf["spec"]["workflowTemplateRef"] == {"name": "kustgen-verify"}
     params = [p["name"] for p in wf["spec"]["arguments"]["parameters"]]
+    static = {p["name"]: p["value"] for p in wf["spec"]["arguments"]["parameters"]}
+    assert static["overlay"] == "overlays/prod" and static["application"] == "infra-prod"
     dests = {p["dest"]: p["src"]["dataKey"] for p in trig["parameters"]}
     assert dests == {"spec.arguments.parameters.%d.value" % params.index("name"):
                      "body.metadata.name",
@@ -191,9 +254,11 @@ def test_what_each_environment_gets(tmp_path):
     # least privilege: read access to exactly the watched kinds, the sensor only creates
     # workflows, the workflow only reads its own environment's Application
     cr = docs["prod"][("ClusterRole", "kustgen-watch-prod")]
-    assert all(r["verbs"] == ["get", "list", "watch"] for r in cr["rules"])
-    assert sorted(r["apiGroups"][0] for r in cr["rules"]) == ["ec2.aws.upbound.io",
-                                                             "platform.example.org"]
+    assert cr["rules"] == [
+        {"apiGroups": ["s3.aws.upbound.io"], "resources": ["buckets"],
+         "verbs": ["get", "list", "watch"]},
+        {"apiGroups": ["sqs.aws.upbound.io"], "resources": ["queues"],
+         "verbs": ["get", "list", "watch"]}]
     read_app = docs["prod"][("Role", "kustgen-read-prod-app")]["rules"]
     assert read_app == [{"apiGroups": ["argoproj.io"], "resources": ["applications"],
                          "resourceNames": ["infra-prod"], "verbs": ["get"]}]
@@ -222,7 +287,8 @@ def test_the_workflow_waits_tests_and_reverts(tmp_path):
     assert t["on-exit"]["steps"][0][0]["when"] == "{{workflow.status}} != Succeeded"
     push = t["push-revert"]["container"]
     assert push["image"] == "ghcr.io/team-a/kustgen:0.8.0"
-    assert "kustgen revert \"$REVISION\" --push --branch \"$BRANCH\"" in push["args"][0]
+    assert "kustgen revert \"$REVISION\" --overlay \"$OVERLAY\" --push --branch \"$BRANCH\"" \
+        in push["args"][0]
     env = {e["name"]: e for e in push["env"]}
     assert env["BRANCH"]["value"] == "trunk"
     assert env["GIT_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "team-a-git",
@@ -236,13 +302,12 @@ def test_check_reports_drift(tmp_path):
     kg(root, "platform", "render", check=0)
     assert "up to date" in kg(root, "platform", "render", "--check", check=0).stdout
     # a new kind in prod: its EventSource and RBAC must follow
-    (root / "overlays/prod/queue.yaml").write_text(
-        "apiVersion: sqs.aws.upbound.io/v1beta1\nkind: Queue\nmetadata:\n  name: orders\n"
+    (root / "overlays/prod/topic.yaml").write_text(
+        "apiVersion: sns.aws.upbound.io/v1beta1\nkind: Topic\nmetadata:\n  name: orders\n"
         "spec:\n  forProvider:\n    region: eu-west-1\n  providerConfigRef:\n"
-        "    name: aws-prod\n  deletionPolicy: Orphan\n")
+        "    name: default\n  deletionPolicy: Orphan\n")
     k = root / "overlays/prod/kustomization.yaml"
-    k.write_text(k.read_text().replace("  - runtime-config.yaml\n",
-                                       "  - runtime-config.yaml\n  - queue.yaml\n", 1))
+    k.write_text(k.read_text().replace("  - ../../base\n", "  - ../../base\n  - topic.yaml\n", 1))
     p = kg(root, "platform", "render", "--check")
     assert p.returncode == 1
     assert p.stdout.splitlines() == ["differs  platform/overlays/prod/events.yaml",
@@ -251,7 +316,7 @@ def test_check_reports_drift(tmp_path):
     p = kg(root, "platform", "render", check=0)
     assert "kept     platform/overlays/prod/events.yaml" in p.stderr
     kg(root, "platform", "render", "--force", check=0)
-    assert "queues" in (root / "platform/overlays/prod/events.yaml").read_text()
+    assert "topics" in (root / "platform/overlays/prod/events.yaml").read_text()
     kg(root, "platform", "render", "--check", check=0)
 
 
@@ -305,3 +370,28 @@ def test_plural_matches_the_provider_crds():
                         assert plural(names["kind"]) == names["plural"], names
                         checked += 1
     assert checked > 100
+
+
+def test_an_existing_repo_keeps_what_its_overlays_own(tmp_path):
+    """The example repository installs its providers and ProviderConfigs in its overlays:
+    platform/ does not define them a second time (two Applications would fight over
+    them), and says so."""
+    crds = need_shared("crds")
+    root = copy_example(tmp_path / "example")
+    p = kg(root, "platform", "render", check=0)
+    assert "prod renders its ProviderConfig aws-prod itself" in p.stderr
+    assert "the overlays install provider-aws-ec2, provider-aws-rds, provider-aws-s3" in p.stderr
+    providers = [d["metadata"]["name"] for d in yaml.safe_load_all(
+        (root / "platform/base/crossplane/providers.yaml").read_text())
+        if d and d["kind"] == "Provider"]
+    assert providers == ["provider-aws-iam"]
+    assert not (root / "platform/overlays/prod/provider-config.yaml").exists()
+    v = kg(root, "validate", "--offline", "--crds", crds, *overlays_of(root))
+    assert v.returncode == 0, v.stdout
+    assert kg(root, "lint", "--fail-on", "info").returncode == 0
+    # the EventSource follows the claims and network resources the overlays render
+    es = yaml.safe_load((root / "platform/overlays/dev/events.yaml").read_text().split(
+        "---")[0])
+    assert {(r["group"], r["resource"]) for r in es["spec"]["resource"].values()} >= {
+        ("platform.example.org", "buckets"), ("platform.example.org", "databases"),
+        ("ec2.aws.upbound.io", "vpcs")}

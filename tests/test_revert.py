@@ -403,3 +403,63 @@ def test_cli_refusal_is_one_line_exit_2(world):
 def test_cli_bad_resource_is_usage_error(world):
     p = run_cli(world["bad"], "--resource", "orders-logs", cwd=world["work"])
     assert p.returncode == 2 and "KIND/NAME" in p.stderr and "Traceback" not in p.stderr
+
+
+# the environment's change, not the synced tip ------------------------------------------
+
+def test_paths_pick_the_latest_change_to_them(world):
+    work, bad = world["work"], world["bad"]
+    commit(work, "docs: explain the buckets", {"README.md": "buckets\n"})
+    git(work, "push", "-q", "origin", "main")
+    synced = git(work, "rev-parse", "HEAD")
+    lines = []
+    r = revert(synced, repo=str(work), push=True, paths=["base/bucket.yaml"],
+               log=lines.append)
+    assert r.commit == bad and r.created and r.pushed
+    assert "This reverts commit %s." % bad in message(world["remote"], r.sha)
+    assert git(world["remote"], "show", "main:README.md") == "buckets"   # kept
+    assert any("latest change up to %s" % synced[:12] in ln for ln in lines)
+    with pytest.raises(GitError, match="no commit up to .* changed overlays/prod"):
+        revert(synced, repo=str(work), paths=["overlays/prod"])
+
+
+def test_a_kustgen_revert_is_never_reverted(world):
+    """The tests still fail after the revert synced: reverting the revert would put the
+    failing change back (and loop); refuse and leave it to a person."""
+    work, bad = world["work"], world["bad"]
+    first = revert(bad, repo=str(work), push=True, check="infrastructure tests")
+    before = state(work)
+    with pytest.raises(GitError, match="kustgen's own revert of %s" % bad[:12]):
+        revert(first.sha, repo=str(work), push=True)
+    with pytest.raises(GitError, match="kustgen's own revert"):
+        revert(first.sha, repo=str(work), paths=["base/bucket.yaml"])
+    assert state(work) == before and remote_log(world)[0] == first.sha
+
+
+OVERLAY = {
+    "base/kustomization.yaml": "resources:\n  - settings.yaml\n",
+    "base/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n"
+                          "data:\n  size: small\n",
+    "overlays/dev/kustomization.yaml": "resources:\n  - ../../base\npatches:\n"
+                                       "  - path: size.yaml\n",
+    "overlays/dev/size.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n"
+                              "data:\n  size: medium\n",
+    "overlays/prod/kustomization.yaml": "resources:\n  - ../../base\n",
+}
+
+
+def test_cli_overlay_reverts_the_change_that_affected_the_environment(world):
+    work = world["work"]
+    commit(work, "dev and prod overlays", OVERLAY)
+    dev_change = commit(work, "dev: large", {"overlays/dev/size.yaml": OVERLAY[
+        "overlays/dev/size.yaml"].replace("medium", "large")})
+    commit(work, "prod: a new note", {"overlays/prod/NOTES.md": "prod\n"})
+    git(work, "push", "-q", "origin", "main")
+    synced = git(work, "rev-parse", "HEAD")
+    p = run_cli(synced, "--overlay", "overlays/dev", "--push", "--check", "infrastructure "
+                "tests (dev)", "--resource", "ConfigMap/settings", cwd=work)
+    assert p.returncode == 0, p.stderr
+    sha = p.stdout.strip()
+    assert "This reverts commit %s." % dev_change in message(world["remote"], sha)
+    assert "size: medium" in git(world["remote"], "show", "main:overlays/dev/size.yaml")
+    assert git(world["remote"], "show", "main:overlays/prod/NOTES.md") == "prod"

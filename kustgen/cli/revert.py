@@ -27,9 +27,16 @@ def _resource(ctx, param, value):
                    'tests".')
 @click.option("--resource", callback=_resource, metavar="KIND/NAME",
               help="The resource the check failed for, named in the message.")
+@click.option("--path", "paths", multiple=True, metavar="PATH",
+              help="Revert the latest commit up to COMMIT that changed PATH (repeatable), "
+                   "not COMMIT itself: COMMIT is what was synced.")
+@click.option("--overlay", metavar="DIR",
+              help="Like --path, with every file the overlay DIR's build reads (its "
+                   "kustomizations, resources, patches, bases, components): the change "
+                   "that affected that environment.")
 @click.option("-C", "repo", default=".", type=click.Path(file_okay=False),
               metavar="DIR", help="The git repository (default: the current folder).")
-def revert(commit, push, remote, branch, check_name, resource, repo):
+def revert(commit, push, remote, branch, check_name, resource, paths, overlay, repo):
     """Revert COMMIT on a branch with one new commit, and with --push publish it: the step
     a workflow runs when the tests of a synced change fail.
 
@@ -48,6 +55,14 @@ def revert(commit, push, remote, branch, check_name, resource, repo):
          naming --check and --resource and a "Kustgen-Reverted: <sha>" trailer.
       5. git push R B. If the remote moved meanwhile, fetch, rebase the one revert
          commit onto the new tip and push once more (one retry). Never a force-push.
+
+    \b
+    \b
+    --overlay/--path: COMMIT is what the environment synced (its Application's revision),
+    which may be a later commit that changed something else; the commit reverted is the
+    latest one up to COMMIT, in the branch's first-parent history, that changed those
+    paths. A commit that is itself kustgen's revert is never reverted (the checks still
+    fail after the revert: a person must look), exit 2.
 
     \b
     Already reverted: when a later commit on B says "This reverts commit <COMMIT>" (and
@@ -69,8 +84,11 @@ def revert(commit, push, remote, branch, check_name, resource, repo):
     def log(msg: str) -> None:
         click.echo("kustgen revert: %s" % msg, err=True)
 
+    paths = list(paths)
+    if overlay:
+        paths += _overlay_inputs(repo, overlay)
     result = do_revert(commit, repo=repo, branch=branch, remote=remote, push=push,
-                       check=check_name, resource=resource, log=log)
+                       check=check_name, resource=resource, paths=paths or None, log=log)
     if result.pushed:
         log("pushed %s to %s %s%s" % (result.sha[:12], result.remote, result.branch,
                                       " (after a rebase)" if result.rebased else ""))
@@ -78,3 +96,24 @@ def revert(commit, push, remote, branch, check_name, resource, repo):
         log("not pushed (no --push)")
     click.echo(result.sha)
     return 0
+
+
+def _overlay_inputs(repo: str, overlay: str) -> list[str]:
+    """The files the build of ``overlay`` reads, relative to the repository."""
+    import os
+
+    from kustgen.kustomize.pipeline import BuildSession
+    from kustgen.model.errors import KustgenError
+    d = os.path.join(repo, overlay)
+    s = BuildSession()
+    try:
+        s.build(os.path.abspath(d))
+    except KustgenError as e:
+        raise click.UsageError("--overlay %s does not build: %s" % (overlay, e)) from None
+    top = os.path.realpath(repo)
+    files = set()
+    for f in s.inputs.get(os.path.realpath(d), ()):
+        rel = os.path.relpath(os.path.realpath(f), top)
+        if not rel.startswith(".."):
+            files.add(rel.replace(os.sep, "/"))
+    return sorted(files)

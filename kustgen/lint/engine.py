@@ -17,6 +17,7 @@ from kustgen.lint.context import EnvInfo, LintContext
 from kustgen.lint.rule import ALL, PROTECTED, UNPROTECTED, Hit, Rule
 from kustgen.lint.settings import Settings
 from kustgen.model import Finding, KustgenError, Origin
+from kustgen.model.origin import dotted
 
 
 @dataclass
@@ -117,25 +118,13 @@ def _finding(ctx: LintContext, settings: Settings, rule: type[Rule], h: Hit) -> 
     from kustgen.model import ResId
     resid = h.resource.cur_id() if h.resource is not None else None
     f = Finding(origin, rule.id, sev, h.message, resid if isinstance(resid, ResId) else None,
-                _dotted(h.path), h.overlay)
+                dotted(h.path), h.overlay)
     if ctx.suppressions is not None:
         s = ctx.suppressions.match(rule.id, rule.name, origin, h.resource)
         if s is not None:
             s.used += 1
             f = replace(f, suppressed=s.reason or "(no reason given)")
     return f
-
-
-def _dotted(path: tuple) -> str:
-    out = ""
-    for p in path:
-        if isinstance(p, int):
-            out += "[%d]" % p
-        elif any(c in str(p) for c in "./[] "):
-            out += '["%s"]' % p
-        else:
-            out += ("." if out else "") + str(p)
-    return out
 
 
 __all__ = ["run", "LintRun"]

@@ -23,3 +23,18 @@ class Origin:
         if self.via:
             s += " (%s)" % self.via
         return s
+
+
+def dotted(path) -> str:
+    """A field path tuple as people write it: ``spec.forProvider.tags[0]``, with keys
+    holding dots, slashes, brackets or spaces in brackets
+    (``metadata.annotations[kustgen.io/ignore]``)."""
+    out = ""
+    for p in path:
+        if isinstance(p, int):
+            out += "[%d]" % p
+        elif any(c in str(p) for c in "./[] "):
+            out += "[%s]" % p
+        else:
+            out += ("." if out else "") + str(p)
+    return out

@@ -65,6 +65,8 @@ class EnvPlan:
     protected: bool = False
     overlay: str = ""              # the infrastructure overlay, relative to the repo root
     watched: list = field(default_factory=list)
+    provider_config: str = "default"    # the name its managed resources use
+    own_provider_config: bool = True    # False: the overlay renders it already
 
 
 @dataclass
@@ -81,6 +83,7 @@ class PlatformPlan:
     branch: str
     kustgen_image: str
     kubectl_image: str
+    skip_providers: set = field(default_factory=set)   # Providers the overlays install
 
 
 def plural(kind: str) -> str:
@@ -150,7 +153,8 @@ def _providers(plan: PlatformPlan) -> list[dict]:
             "serviceAccountTemplate": {"metadata": {"name": PROVIDER_SA}},
         },
     }
-    return providers(tuple(plan.families), runtime_config=RUNTIME_CONFIG) + [drc]
+    return [p for p in providers(tuple(plan.families), runtime_config=RUNTIME_CONFIG)
+            if p["metadata"]["name"] not in plan.skip_providers] + [drc]
 
 
 def _eventbus() -> dict:
@@ -231,9 +235,11 @@ set -eu
 # git reads the token from the environment (never written to disk or to the remote URL)
 git config --global credential.helper \\
   '!f() { echo "username=$GIT_USERNAME"; echo "password=$GIT_PASSWORD"; }; f'
-git clone --branch "$BRANCH" "$REPO_URL" /work/repo
-cd /work/repo
-kustgen revert "$REVISION" --push --branch "$BRANCH" \\
+git clone --branch "$BRANCH" "$REPO_URL" /tmp/repo
+cd /tmp/repo
+# the change to revert: the latest commit up to the synced revision that changed a file
+# the environment's overlay reads (not an unrelated later commit); never a kustgen revert
+kustgen revert "$REVISION" --overlay "$OVERLAY" --push --branch "$BRANCH" \\
   --check "infrastructure tests ($ENVIRONMENT)" --resource "$KIND/$NAME"
 """
 
@@ -244,10 +250,9 @@ def _env_params(names: list[str]) -> list[dict]:
 
 
 def _verify_template(plan: PlatformPlan) -> dict:
-    params = ["environment", "application", "group", "version", "resource", "kind", "name",
-              "namespace"]
-    resource_env = _env_params(["group", "version", "resource", "kind", "name", "namespace",
-                                "environment"])
+    params = ["environment", "application", "overlay", "group", "version", "resource",
+              "kind", "name", "namespace"]
+    names = ["group", "version", "resource", "kind", "name", "namespace", "environment"]
     return {
         "apiVersion": "argoproj.io/v1alpha1",
         "kind": "WorkflowTemplate",
@@ -275,14 +280,15 @@ def _verify_template(plan: PlatformPlan) -> dict:
                      "image": plan.kubectl_image,
                      "command": ["/bin/sh", "-c"],
                      "args": [_WAIT_SCRIPT],
-                     "env": resource_env + [{"name": "TIMEOUT", "value": plan.wait_timeout}],
+                     "env": _env_params(names) + [{"name": "TIMEOUT",
+                                                   "value": plan.wait_timeout}],
                  }},
                 {"name": "infra-tests",
                  "timeout": plan.test_timeout,
                  "container": {
                      "image": plan.test_image,
                      "command": list(plan.test_command),
-                     "env": resource_env,
+                     "env": _env_params(names),
                  }},
                 {"name": "on-exit", "steps": [[
                     {"name": "revert", "template": "revert",
@@ -317,7 +323,7 @@ def _verify_template(plan: PlatformPlan) -> dict:
                              "name": plan.git_secret, "key": "username"}}},
                          {"name": "GIT_PASSWORD", "valueFrom": {"secretKeyRef": {
                              "name": plan.git_secret, "key": "password"}}},
-                     ] + _env_params(["environment", "kind", "name"]),
+                     ] + _env_params(["environment", "overlay", "kind", "name"]),
                  }},
             ],
         },
@@ -332,6 +338,14 @@ def _apps(plan: PlatformPlan, env: EnvPlan) -> list[dict]:
     root = app_of_apps("platform-%s" % env.name, repo_url=plan.repo_url,
                        path="%s/overlays/%s" % (plan.path, env.name), project=PROJECT)
     root["metadata"]["labels"] = {ENV_LABEL: env.name}
+    # the platform installs Providers whose CRDs the ProviderConfig needs: apply what can
+    # be applied, retry the rest once the CRDs exist
+    from kustgen.scaffold.argocd import CROSSPLANE_SYNC_OPTIONS
+    root["spec"]["syncPolicy"] = {
+        "automated": root["spec"]["syncPolicy"]["automated"],
+        "syncOptions": list(CROSSPLANE_SYNC_OPTIONS),
+        "retry": root["spec"]["syncPolicy"]["retry"],
+    }
     infra = application(
         "infra-%s" % env.name, repo_url=plan.repo_url, path=env.overlay, project=PROJECT,
         automated=not env.protected, prune=not env.protected, self_heal=True,
@@ -344,7 +358,7 @@ def _apps(plan: PlatformPlan, env: EnvPlan) -> list[dict]:
 
 def _provider_config(env: EnvPlan) -> list[dict]:
     from kustgen.scaffold.crossplane import provider_config
-    objs = provider_config(env.name, local=env.local, name="default")
+    objs = provider_config(env.name, local=env.local, name=env.provider_config)
     for o in objs:
         if o.get("kind") == "Secret":
             o["metadata"]["annotations"] = {
@@ -386,7 +400,7 @@ def _sensor(plan: PlatformPlan, env: EnvPlan) -> dict:
         deps.append({"name": w.event_name, "eventSourceName": "crossplane-%s" % env.name,
                      "eventName": w.event_name})
         static = [("environment", env.name), ("application", "infra-%s" % env.name),
-                  ("group", w.group), ("version", w.version), ("resource", w.plural),
+                  ("overlay", env.overlay), ("group", w.group), ("version", w.version), ("resource", w.plural),
                   ("kind", w.kind)]
         params = [{"name": k, "value": v} for k, v in static] + [
             {"name": "name", "value": ""}, {"name": "namespace", "value": ""}]
@@ -496,7 +510,8 @@ def render_tree(plan: PlatformPlan) -> dict[str, str]:
         "executor needs.")
     for e in plan.envs:
         d = "%s/overlays/%s" % (p, e.name)
-        res = ["../../base", "argocd.yaml", "provider-config.yaml", "watch-rbac.yaml"]
+        res = ["../../base", "argocd.yaml"] + (
+            ["provider-config.yaml"] if e.own_provider_config else []) + ["watch-rbac.yaml"]
         if e.watched:
             res.append("events.yaml")
         what = ("local cluster against LocalStack" if e.local else
@@ -508,11 +523,13 @@ def render_tree(plan: PlatformPlan) -> dict[str, str]:
         files[d + "/argocd.yaml"] = _doc(_apps(plan, e), (
             "The root Application (this overlay: the platform manages itself) and the\n"
             "Application of %s's infrastructure (%s)." % (e.name, e.overlay)))
-        files[d + "/provider-config.yaml"] = _doc(_provider_config(e), (
-            "ProviderConfig of %s: LocalStack's endpoint and test credentials." % e.name
-            if e.local else
-            "ProviderConfig of %s. Its credentials Secret (crossplane-system/default-creds,\n"
-            "key `credentials`) is created in the cluster, never committed." % e.name))
+        if e.own_provider_config:
+            files[d + "/provider-config.yaml"] = _doc(_provider_config(e), (
+                "ProviderConfig of %s: LocalStack's endpoint and test credentials." % e.name
+                if e.local else
+                "ProviderConfig of %s. Its credentials Secret (crossplane-system/%s-creds,\n"
+                "key `credentials`) is created in the cluster, never committed."
+                % (e.name, e.provider_config)))
         files[d + "/watch-rbac.yaml"] = _doc(_watch_rbac(e), (
             "Read access for the EventSource and the verification workflow to exactly the\n"
             "kinds %s uses, and to its Application's sync status." % e.name))

@@ -813,6 +813,37 @@ def watched_kinds(resources) -> list:
     return [out[k] for k in sorted(out)]
 
 
+def _ownership(ep, rendered, overlay_providers: set, notes: list) -> None:
+    """What the environment's overlay provides itself, so that platform/ does not define
+    it a second time (two Argo CD Applications fighting over one object): Providers, and
+    the ProviderConfig its managed resources use. The ProviderConfig platform/ writes is
+    named after what the managed resources reference (the most common name)."""
+    from collections import Counter
+    refs: Counter = Counter()
+    configs = set()
+    for r in rendered:
+        g = r.gvk
+        if g.group == "pkg.crossplane.io" and r.kind == "Provider" and r.name:
+            overlay_providers.add(r.name)
+        elif r.kind == "ProviderConfig" and g.group.endswith("upbound.io"):
+            configs.add(r.name)
+        spec = r.obj.get("spec")
+        if isinstance(spec, dict) and isinstance(spec.get("forProvider"), dict):
+            ref = spec.get("providerConfigRef")
+            if isinstance(ref, dict) and isinstance(ref.get("name"), str):
+                refs[ref["name"]] += 1
+    if refs:
+        ep.provider_config = refs.most_common(1)[0][0]
+        if len(refs) > 1:
+            notes.append("%s's managed resources use several ProviderConfigs (%s): "
+                         "platform/ writes %s" % (ep.name, ", ".join(sorted(refs)),
+                                                  ep.provider_config))
+    if ep.provider_config in configs:
+        ep.own_provider_config = False
+        notes.append("%s renders its ProviderConfig %s itself: platform/ leaves it out"
+                     % (ep.name, ep.provider_config))
+
+
 @dataclass
 class PlatformRender:
     """What `kustgen platform render` found: the planned files, and per environment the
@@ -844,6 +875,7 @@ def plan_platform(root: str, cfg, *, force: bool = False, cs=None) -> PlatformRe
         raise ConfigError("kustgen.yaml has no repoURL: Argo CD and the revert step need the "
                           "repository's URL (add `repoURL: https://...`)")
     out = PlatformRender()
+    overlay_providers: set = set()
     planned = {os.path.join(cs.root, k): v for k, v in cs.planned().items()} \
         if cs is not None else {}
     session = BuildSession(LayeredFS(planned)) if cs is not None else BuildSession()
@@ -854,10 +886,12 @@ def plan_platform(root: str, cfg, *, force: bool = False, cs=None) -> PlatformRe
                      os.path.relpath(os.path.abspath(odir), os.path.abspath(cfg.root))
                      .replace(os.sep, "/"))
         try:
-            ep.watched = watched_kinds(session.build(os.path.abspath(odir)))
+            rendered = session.build(os.path.abspath(odir))
         except KustgenError as err:
             raise ConfigError("%s does not build, so its watched kinds are unknown: %s"
                               % (odir, err)) from None
+        ep.watched = watched_kinds(rendered)
+        _ownership(ep, rendered, overlay_providers, out.notes)
         if not ep.watched:
             out.notes.append("%s renders no managed resource or claim yet: no EventSource "
                              "or Sensor for it (render again when it does)" % e.name)
@@ -867,7 +901,11 @@ def plan_platform(root: str, cfg, *, force: bool = False, cs=None) -> PlatformRe
                         test_command=list(pc.test_command), test_timeout=pc.test_timeout,
                         wait_timeout=pc.wait_timeout, git_secret=pc.git_secret,
                         branch=pc.branch, kustgen_image=pc.kustgen_image,
-                        kubectl_image=pc.kubectl_image)
+                        kubectl_image=pc.kubectl_image, skip_providers=overlay_providers)
+    if overlay_providers:
+        out.notes.append("the overlays install %s themselves: platform/ leaves them out "
+                         "(move them to platform/ by deleting them from the overlays and "
+                         "rendering again)" % ", ".join(sorted(overlay_providers)))
     out.files = render_tree(plan)
     cs = cs if cs is not None else ChangeSet(root)
     for rel, text in out.files.items():
