@@ -836,6 +836,6 @@ def render_changes(before, after) -> list[Change]:
             if k[0] == "Secret" and path and path[0] in ("data", "stringData"):
                 old, new = ("***" if old is not None else None), ("***" if new is not None
                                                                    else None)
-            from kustgen.api import _dotted
+            from kustgen.model.origin import dotted as _dotted
             out.append(Change(k[0], name, "~", _dotted(path), old, new))
     return out
