@@ -394,3 +394,26 @@ def test_an_existing_repo_keeps_what_its_overlays_own(tmp_path):
     assert {(r["group"], r["resource"]) for r in es["spec"]["resource"].values()} >= {
         ("platform.example.org", "buckets"), ("platform.example.org", "databases"),
         ("ec2.aws.upbound.io", "vpcs")}
+
+
+def test_a_removed_environment_is_reported_and_deleted_with_force(tmp_path):
+    root = three_env_repo(tmp_path)
+    kg(root, "platform", "render", check=0)
+    (root / "platform/overlays/dev/NOTES.md").write_text("ours\n")
+    cfg = root / "kustgen.yaml"
+    cfg.write_text(cfg.read_text().replace("  - {name: staging}\n", ""))
+    p = kg(root, "platform", "render", "--check")
+    assert p.returncode == 1
+    extra = [ln for ln in p.stdout.splitlines() if ln.startswith("extra")]
+    assert extra == ["extra    platform/overlays/staging/%s" % f for f in (
+        "argocd.yaml", "events.yaml", "kustomization.yaml", "provider-config.yaml",
+        "watch-rbac.yaml")]
+    p = kg(root, "platform", "render", check=0)
+    assert "platform/overlays/staging is for an environment kustgen.yaml does not list: " \
+           "delete it, or run with --force" in p.stderr
+    assert (root / "platform/overlays/staging").exists()
+    kg(root, "platform", "render", "--force", check=0)
+    assert not (root / "platform/overlays/staging/kustomization.yaml").exists()
+    assert (root / "platform/overlays/dev/NOTES.md").read_text() == "ours\n"   # not ours
+    p = kg(root, "platform", "render", "--check", check=0)
+    assert "staging" not in p.stdout + p.stderr

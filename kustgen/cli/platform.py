@@ -27,7 +27,8 @@ def render(config_path, check, dry_run, force):
     per environment, the root Application and the infrastructure Application, the
     ProviderConfig, the EventSource and Sensor watching the kinds the overlay uses, and
     the verification WorkflowTemplate with its RBAC. Files edited by hand are kept unless
-    --force; run it again whenever the overlays start using new kinds."""
+    --force; so is the overlay of an environment kustgen.yaml no longer lists (--force
+    deletes it). Run it again whenever the overlays start using new kinds."""
     from kustgen.config import load_config
     from kustgen.scaffold.repo import plan_platform
     cfg = load_config(".", config_path)
@@ -40,7 +41,9 @@ def render(config_path, check, dry_run, force):
             click.echo("missing  %s" % rel)
         for rel in sorted(res.stale):
             click.echo("differs  %s" % rel)
-        if res.missing or res.stale:
+        for rel in res.orphans:
+            click.echo("extra    %s" % rel)
+        if res.missing or res.stale or res.orphans:
             click.echo("platform/ is not what kustgen.yaml gives: run `kustgen platform "
                        "render` (--force for the files that differ)", err=True)
             return 1

@@ -844,6 +844,30 @@ def _ownership(ep, rendered, overlay_providers: set, notes: list) -> None:
                      % (ep.name, ep.provider_config))
 
 
+def _orphans(out, cs, root: str, path: str, envs: list[str], force: bool) -> None:
+    """The overlays of environments that are gone from kustgen.yaml: their cluster's
+    platform would keep being rendered from stale files. Only whole `overlays/<env>`
+    folders are considered; other files a user added to platform/ are left alone."""
+    odir = os.path.join(root, path, "overlays")
+    if not os.path.isdir(odir):
+        return
+    for name in sorted(os.listdir(odir)):
+        d = os.path.join(odir, name)
+        if name in envs or name.startswith(".") or not os.path.isdir(d):
+            continue
+        found = [os.path.join(dp, f) for dp, _, files in sorted(os.walk(d))
+                 for f in sorted(files)]
+        if not found:
+            continue
+        for p in found:
+            out.orphans.append(os.path.relpath(p, root).replace(os.sep, "/"))
+            if force:
+                cs.delete(p)
+        out.notes.append("%s/overlays/%s is for an environment kustgen.yaml does not list: "
+                         "%s" % (path, name, "deleted (--force)" if force else
+                                 "delete it, or run with --force"))
+
+
 @dataclass
 class PlatformRender:
     """What `kustgen platform render` found: the planned files, and per environment the
@@ -852,6 +876,9 @@ class PlatformRender:
     files: dict = field(default_factory=dict)     # relative path -> text (the whole tree)
     stale: list = field(default_factory=list)     # existing files that differ (kept)
     missing: list = field(default_factory=list)   # files to create
+    # files of platform/overlays/<env> folders for environments kustgen.yaml no longer
+    # lists (deleted with force)
+    orphans: list = field(default_factory=list)
     notes: list = field(default_factory=list)
 
 
@@ -923,5 +950,6 @@ def plan_platform(root: str, cfg, *, force: bool = False, cs=None) -> PlatformRe
         else:
             out.missing.append(rel)
         cs.create(path, text, force=force)
+    _orphans(out, cs, os.path.abspath(cfg.root), plan.path, [e.name for e in envs], force)
     out.changes = cs
     return out
