@@ -107,3 +107,29 @@ def test_replacement_targets_point_at_their_entry(tmp_path):
         str(tmp_path / "dev" / "kustomization.yaml"), 7, "replacements")
     team = res.field_origins[("metadata", "labels", "team")]
     assert (team.file, team.line) == (str(tmp_path / "dev" / "more.yaml"), 3)
+
+
+def test_inline_patches_point_at_their_own_lines(tmp_path):
+    """A field set by an inline patch is located at its line inside the kustomization:
+    the strategic-merge key, or the JSON patch operation's value."""
+    write(tmp_path, {
+        "base/kustomization.yaml": "resources:\n- cm.yaml\n",
+        "base/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\ndata:\n"
+                        "  a: \"1\"\n",
+        "o/kustomization.yaml": (
+            "resources:\n- ../base\npatches:\n"
+            "- target:\n    kind: ConfigMap\n  patch: |-\n"
+            "    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: s\n"
+            "    data:\n      a: \"2\"\n"                     # line 12
+            "- target:\n    kind: ConfigMap\n  patch: |-\n"
+            "    - op: add\n      path: /data/b\n      value: \"3\"\n"),   # line 18
+        "o/b.yaml": "- op: add\n  path: /data/c\n  value: \"4\"\n",
+    })
+    k = tmp_path / "o" / "kustomization.yaml"
+    k.write_text(k.read_text() + "- target:\n    kind: ConfigMap\n  path: b.yaml\n")
+    [res] = BuildSession().build(str(tmp_path / "o"))
+    fo = res.field_origins
+    assert fo[("data", "a")].line == 12 and fo[("data", "a")].file == str(k)
+    assert fo[("data", "b")].line == 18 and fo[("data", "b")].file == str(k)
+    c = fo[("data", "c")]
+    assert (c.file, c.line) == (str(tmp_path / "o" / "b.yaml"), 3)

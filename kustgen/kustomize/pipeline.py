@@ -613,7 +613,9 @@ class BuildSession:
             d = Document(text, kust.path, 0, line, {})
             return P.decode_patches([d], kust.path)
         docs = yamlio.load_documents(str(text), kust.path)
-        return P.decode_patches(docs, kust.path, line, text=str(text))
+        # the text's first line is the one below its `patch:` key
+        return P.decode_patches(docs, kust.path, kust.line_of(fld, i, "patch") or line,
+                                text=str(text))
 
     def _apply_patch_entry(self, ldr, kust, ra, entry, i, schema, notify=None):
         if not isinstance(entry, dict):

@@ -60,8 +60,8 @@ spec:
 def test_kg202_prod_patch_deletes(repo):
     edit(repo, "overlays/prod/kustomization.yaml", "        value: Orphan", "        value: Delete")
     res = lint_tree(repo, select=["KG202"])
-    line = line_of(repo, "overlays/prod/kustomization.yaml", "path: /spec/deletionPolicy") - 4
-    # the five network resources, all set by the same patch entry
+    line = line_of(repo, "overlays/prod/kustomization.yaml", "path: /spec/deletionPolicy") + 1
+    # the five network resources, all set by the patch's `value: Delete` line
     assert where(res, "KG202", repo) == [("overlays/prod/kustomization.yaml", line)] * 5
     assert all("spec.deletionPolicy is Delete" in m for m in messages(res, "KG202"))
 

@@ -54,7 +54,11 @@ def test_prod_patch_orphan_is_clean(tmp_path):
 
 def test_patch_setting_delete_points_at_the_patch(tmp_path):
     res = lint_tree(tmp_path, tree(prod_patch=ORPHAN_PATCH % "Delete"), select=["KG202"])
-    assert where(res, "KG202", tmp_path) == [("overlays/prod/kustomization.yaml", 5)]
+    # the `value: Delete` line of the inline JSON patch
+    text = (tmp_path / "overlays/prod/kustomization.yaml").read_text().splitlines()
+    line = next(i for i, ln in enumerate(text, 1) if ln.strip() == "value: Delete")
+    assert line == 9
+    assert where(res, "KG202", tmp_path) == [("overlays/prod/kustomization.yaml", line)]
     assert "spec.deletionPolicy is Delete" in messages(res, "KG202")[0]
 
 

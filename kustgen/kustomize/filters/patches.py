@@ -10,13 +10,18 @@ from kustgen.kustomize.selector import select
 class Patch:
     """One decoded patch: either a strategic-merge document or a JSON 6902 op list."""
 
-    __slots__ = ("smp", "ops", "origin", "positions", "allow_name_change", "allow_kind_change")
+    __slots__ = ("smp", "ops", "origin", "positions", "offset", "allow_name_change",
+                 "allow_kind_change")
 
-    def __init__(self, smp=None, ops=None, origin: Origin | None = None, positions=None):
+    def __init__(self, smp=None, ops=None, origin: Origin | None = None, positions=None,
+                 offset: int = 0):
         self.smp = smp
         self.ops = ops
         self.origin = origin
+        # positions of the patch text's keys and items, counted from the text's first line;
+        # `offset` turns them into lines of origin.file (an inline patch starts below its key)
         self.positions = positions or {}
+        self.offset = offset
         self.allow_name_change = False
         self.allow_kind_change = False
 
@@ -44,7 +49,8 @@ def decode_patches(docs: list, where: str, base_line: int = 0, text: str | None 
             if not isinstance(op, dict) or "op" not in op or "path" not in op:
                 raise RenderError("JSON patch operation %d must be a map with 'op' and 'path'" % i,
                                   where, data[0].line + base_line)
-        return [Patch(ops=ops, origin=Origin(where, data[0].line + base_line))]
+        return [Patch(ops=ops, origin=Origin(where, data[0].line + base_line),
+                      positions=data[0].positions, offset=base_line)]
     out = []
     for d in data:
         if not isinstance(d.data, dict):
@@ -52,7 +58,7 @@ def decode_patches(docs: list, where: str, base_line: int = 0, text: str | None 
                               "(strategic merge) or a list of operations (JSON 6902)",
                               where, d.line + base_line)
         out.append(Patch(smp=d.data, origin=Origin(where, d.line + base_line, 1, d.index),
-                         positions=d.positions))
+                         positions=d.positions, offset=base_line))
     return out
 
 
@@ -69,18 +75,22 @@ def _record(res: Resource, patch: Patch) -> None:
                         continue
                     p = path + (k,)
                     pos = patch.positions.get(p)
-                    o = Origin(patch.origin.file, pos[0] if pos else patch.origin.line,
+                    o = Origin(patch.origin.file,
+                               pos[0] + patch.offset if pos else patch.origin.line,
                                pos[1] if pos else 0, patch.origin.doc, "patch")
                     if not isinstance(v, dict) or not v:
                         res.set_origin(p, o)
                     else:
                         stack.append((p, v))
     else:
-        for op in patch.ops or ():
+        for i, op in enumerate(patch.ops or ()):
             p = tuple(x.replace("~1", "/").replace("~0", "~")
                       for x in str(op.get("path", "")).split("/")[1:])
-            res.set_origin(p, Origin(patch.origin.file, patch.origin.line, 0, 0,
-                                     "json6902 %s" % op.get("op")))
+            # the operation's value line (else its first line): what a user edits
+            pos = patch.positions.get((i, "value")) or patch.positions.get((i,))
+            res.set_origin(p, Origin(patch.origin.file,
+                                     pos[0] + patch.offset if pos else patch.origin.line, 0,
+                                     0, "json6902 %s" % op.get("op")))
 
 
 def apply_smp_to(res: Resource, patch: Patch, schema, notify=None) -> bool:
@@ -277,7 +287,8 @@ def patch_with_target(resources: list[Resource], patch: Patch, target: dict, sch
         return resources
     deleted = set()
     for r in selected:
-        p = Patch(smp=deep_copy(patch.smp), origin=patch.origin, positions=patch.positions)
+        p = Patch(smp=deep_copy(patch.smp), origin=patch.origin, positions=patch.positions,
+                  offset=patch.offset)
         p.allow_name_change = patch.allow_name_change
         p.allow_kind_change = patch.allow_kind_change
         md = p.smp.get("metadata")
