@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import textwrap
 
@@ -23,9 +22,13 @@ def lint_tree(root, files: dict | None = None, paths=None, select=(), ignore=())
     from kustgen.config import load_config
     if files:
         write_tree(root, files)
-    with contextlib.chdir(str(root)):
+    old = os.getcwd()
+    os.chdir(str(root))          # (contextlib.chdir needs Python 3.11)
+    try:
         return api.lint(list(paths) if paths else None, config=load_config("."),
                         select=list(select), ignore=list(ignore))
+    finally:
+        os.chdir(old)
 
 
 def where(result, rule: str, root=None, suppressed: bool = False) -> list[tuple[str, int]]:
