@@ -399,7 +399,8 @@ def test_discovers_whole_repo_and_app_of_apps(repo):
     assert res.checked == 1
     [f] = by_rule(res, "app-path-missing")       # the file's own version is only an input
     assert "overlays/missing" in f.message
-    assert f.origin.file.endswith("kustomization.yaml") and f.origin.line == 4     # the patch
+    # the patch: the `value: overlays/missing` line of its operation
+    assert f.origin.file.endswith("kustomization.yaml") and f.origin.line == 7
     # rendered unchanged: the Application's own file and line
     write(repo, "argocd/apps/kustomization.yaml", "resources: [dev.yaml]\n"
           "commonLabels: {team: a}\n")
