@@ -82,6 +82,26 @@ def render(paths: list[str], reorder: str | None = None, engine: str = "embedded
     return out
 
 
+def overlay_inputs(overlay: str, repo: str = ".") -> list[str]:
+    """Every file the build of ``overlay`` (relative to ``repo``) reads: kustomizations,
+    resources, patches, bases, components, generator inputs; relative to ``repo``."""
+    from kustgen.kustomize.pipeline import BuildSession
+    from kustgen.model import ConfigError
+    d = os.path.abspath(os.path.join(repo, overlay))
+    s = BuildSession()
+    try:
+        s.build(d)
+    except KustgenError as e:
+        raise ConfigError("--overlay %s does not build: %s" % (overlay, e)) from None
+    top = os.path.realpath(repo)
+    files = set()
+    for f in s.inputs.get(os.path.realpath(d), ()):
+        rel = os.path.relpath(os.path.realpath(f), top)
+        if not rel.startswith(".."):
+            files.add(rel.replace(os.sep, "/"))
+    return sorted(files)
+
+
 def build(path: str, reorder: str | None = None) -> str:
     """Render one overlay exactly as `kustomize build`; raises KustgenError."""
     r = render([path], reorder, fallback=False)[0]
@@ -631,12 +651,7 @@ def lint(paths: list[str] | None = None, *, config=None, select: list[str] = (),
 
     cfg = config if config is not None else load_config(".")
     rule_settings = lint_settings.parse(cfg)
-    root_abs = os.path.abspath(cfg.root)
-
-    def skipped(p: str) -> bool:
-        """Taken out of linting by kustgen.yaml `rules: {exclude: [...]}`."""
-        rel = os.path.relpath(os.path.abspath(p), root_abs).replace(os.sep, "/")
-        return not rel.startswith("..") and rule_settings.skips(rel)
+    skipped = _lint_skipper(cfg, rule_settings)
 
     session = session if session is not None else BuildSession()
     result = LintResult()
@@ -653,7 +668,7 @@ def lint(paths: list[str] | None = None, *, config=None, select: list[str] = (),
     else:
         # every overlay and kustomization root, and the plain manifests of the repository
         # that no build reads (an Argo CD root Application, say)
-        overlays = [o for o in default_lint_targets(cfg) if not skipped(o)]
+        overlays = default_lint_targets(cfg, skipped)
         _, manifest_paths, rendered_by = select_targets([cfg.root], overlays, session,
                                                         skip=skipped,
                                                         prerendered=prerendered)
@@ -736,24 +751,32 @@ class CheckResult:
     notes: list = field(default_factory=list)
 
 
-def default_lint_targets(cfg) -> list[str]:
+def _lint_skipper(cfg, settings=None):
+    """``skipped(path)``: whether kustgen.yaml `rules: {exclude: [...]}` takes a path of
+    the repository out of linting altogether."""
+    from kustgen.lint import settings as lint_settings
+    st = settings if settings is not None else lint_settings.parse(cfg)
+    root = os.path.abspath(cfg.root)
+
+    def skipped(p: str) -> bool:
+        rel = os.path.relpath(os.path.abspath(p), root).replace(os.sep, "/")
+        return not rel.startswith("..") and st.skips(rel)
+    return skipped
+
+
+def default_lint_targets(cfg, skipped=None) -> list[str]:
     """What `lint` and `check` cover without PATHS: the environments' overlays, then every
     other kustomization root of the repository, less the paths kustgen.yaml `rules:
     {exclude: [...]}` takes out."""
-    from kustgen.lint import settings
-    st = settings.parse(cfg)
-    root = os.path.abspath(cfg.root)
-
-    def keep(p):
-        rel = os.path.relpath(os.path.abspath(p), root).replace(os.sep, "/")
-        return rel.startswith("..") or not st.skips(rel)
-    overlays = [o for o in (cfg.overlay_dirs() or find_roots(cfg.root)) if _kustomization_dir(o)]
+    skipped = skipped or _lint_skipper(cfg)
+    roots = find_roots(cfg.root)
+    overlays = [o for o in (cfg.overlay_dirs() or roots) if _kustomization_dir(o)]
     seen = {os.path.realpath(o) for o in overlays}
-    for r in find_roots(cfg.root):
+    for r in roots:
         if os.path.realpath(r) not in seen:
             seen.add(os.path.realpath(r))
             overlays.append(r)
-    return [o for o in overlays if keep(o)]
+    return [o for o in overlays if not skipped(o)]
 
 
 def check(paths: list[str] | None = None, *, config=None, offline: bool | None = None,
@@ -771,7 +794,7 @@ def check(paths: list[str] | None = None, *, config=None, offline: bool | None =
     targets = list(paths) if paths else list(overlays if overlays is not None
                                              else default_lint_targets(cfg))
     out = CheckResult(rules=dict(RULES))
-    out.rules.update({r.id: "%s: %s" % (r.name, r.summary) for r in registry.all_rules()})
+    out.rules.update(registry.descriptions())
     prerendered: dict = {}
     if targets:
         # without PATHS, lint the whole repository (repository-wide rules included)

@@ -153,6 +153,10 @@ class ChangeSet:
         content really changes."""
         return {e.display: e.new for e in self._changes()}
 
+    def planned_abs(self) -> dict[str, str | None]:
+        """:meth:`planned` keyed by absolute path (what a LayeredFS takes)."""
+        return {os.path.join(self.root, e.display): e.new for e in self._changes()}
+
     def diff(self) -> str:
         """Unified diffs of every change, paths relative to the root, sorted."""
         from kustgen.yamlio.rewrite import unified_diff

@@ -8,11 +8,6 @@ from kustgen.cli.changed import changed_options, select_changed
 from kustgen.cli.reporting import emit, format_outputs, report_options
 
 
-def _rule_names() -> dict:
-    from kustgen.lint import registry
-    return {r.id: "%s: %s" % (r.name, r.summary) for r in registry.all_rules()}
-
-
 def _check_rule_args(values) -> list[str]:
     from kustgen.lint import registry
     out = []
@@ -73,7 +68,8 @@ def lint(paths, config_path, select, ignore, show_suppressed, offline, formats, 
     res = api.lint(list(paths) or None, config=cfg, select=select, ignore=ignore,
                    offline=offline, session=graph.session if graph is not None else None,
                    prerendered=graph.results if graph is not None else None)
-    failed = emit(pairs, res.findings, rules=_rule_names(), fail_on=fail_on,
+    from kustgen.lint.registry import descriptions
+    failed = emit(pairs, res.findings, rules=descriptions(), fail_on=fail_on,
                   resources=res.resources, show_suppressed=show_suppressed)
     if res.render_errors:
         return 2

@@ -86,7 +86,8 @@ def revert(commit, push, remote, branch, check_name, resource, paths, overlay, r
 
     paths = list(paths)
     if overlay:
-        paths += _overlay_inputs(repo, overlay)
+        from kustgen import api
+        paths += api.overlay_inputs(overlay, repo=repo)
     result = do_revert(commit, repo=repo, branch=branch, remote=remote, push=push,
                        check=check_name, resource=resource, paths=paths or None, log=log)
     if result.pushed:
@@ -97,23 +98,3 @@ def revert(commit, push, remote, branch, check_name, resource, paths, overlay, r
     click.echo(result.sha)
     return 0
 
-
-def _overlay_inputs(repo: str, overlay: str) -> list[str]:
-    """The files the build of ``overlay`` reads, relative to the repository."""
-    import os
-
-    from kustgen.kustomize.pipeline import BuildSession
-    from kustgen.model.errors import KustgenError
-    d = os.path.join(repo, overlay)
-    s = BuildSession()
-    try:
-        s.build(os.path.abspath(d))
-    except KustgenError as e:
-        raise click.UsageError("--overlay %s does not build: %s" % (overlay, e)) from None
-    top = os.path.realpath(repo)
-    files = set()
-    for f in s.inputs.get(os.path.realpath(d), ()):
-        rel = os.path.relpath(os.path.realpath(f), top)
-        if not rel.startswith(".."):
-            files.add(rel.replace(os.sep, "/"))
-    return sorted(files)

@@ -55,6 +55,11 @@ def all_rules() -> list:
     return sorted(out, key=lambda r: r.id)
 
 
+def descriptions() -> dict:
+    """{rule id: "name: summary"}: how reports (SARIF's rule list) describe the rules."""
+    return {r.id: "%s: %s" % (r.name, r.summary) for r in all_rules()}
+
+
 def find(key: str):
     """A rule by id (KG101, case-insensitive) or name; None when there is none."""
     k = key.strip().lower()

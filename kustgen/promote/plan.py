@@ -784,8 +784,7 @@ def plan_promotion(cfg, source: str, target: str, *, resources=(), verify: bool 
         out.after = out.before
         out.verified = verify
         return out
-    changes = {os.path.join(p.cs.root, k): v for k, v in p.cs.planned().items()}
-    fs = LayeredFS(changes)
+    fs = LayeredFS(p.cs.planned_abs())
     try:
         if verify:
             out.after, after_errors, out.registry = _check(cfg, fs, p.b_dir)

@@ -101,11 +101,6 @@ def plural(kind: str) -> str:
     return k + "s"
 
 
-def _yaml(obj) -> str:
-    from kustgen.scaffold.repo import _yaml as dump
-    return dump(obj)
-
-
 def _doc(objs, header: str) -> str:
     from kustgen.scaffold.repo import _dump_all
     return _dump_all(objs, header)

@@ -232,8 +232,7 @@ def _plan_init_platform(cs, root, cfg_path, base, overlays, envs, local_envs, op
                                       if e in local_envs else ""))), opts.force)
     _keep(cs, os.path.join(root, ".pre-commit-config.yaml"),
           _PRE_COMMIT + _PRE_COMMIT_PLATFORM, opts.force)
-    planned = {os.path.join(cs.root, k): v for k, v in cs.planned().items()}.get(
-        os.path.abspath(cfg_path))
+    planned = cs.planned_abs().get(os.path.abspath(cfg_path))
     cfg = parse_config(planned, cfg_path) if planned is not None else load_config(root,
                                                                                 cfg_path)
     if cfg.platform is None:
@@ -490,7 +489,7 @@ def check_builds(cs, overlays: list[str]) -> None:
     """Render `overlays` as they will be once `cs` is written; KustgenError if one fails."""
     from kustgen.fs import LayeredFS
     from kustgen.kustomize.pipeline import BuildSession
-    session = BuildSession(LayeredFS(cs.planned()))
+    session = BuildSession(LayeredFS(cs.planned_abs()))
     for o in overlays:
         try:
             session.build(os.path.abspath(o))
@@ -645,7 +644,7 @@ def _plan_env_patch(cs, cfg, root, env, api_version, kind, name, namespace, sets
                           "(`kustgen app add %s`)" % (odir, env))
     rel = "patches/%s-%s.yaml" % (kind.lower(), name)
     ppath = os.path.join(odir, rel)
-    if not os.path.exists(ppath) and ppath not in cs.planned():
+    if not os.path.exists(ppath) and os.path.abspath(ppath) not in cs.planned_abs():
         md = {"name": name}
         if namespace:
             md["namespace"] = namespace
@@ -903,8 +902,7 @@ def plan_platform(root: str, cfg, *, force: bool = False, cs=None) -> PlatformRe
                           "repository's URL (add `repoURL: https://...`)")
     out = PlatformRender()
     overlay_providers: set = set()
-    planned = {os.path.join(cs.root, k): v for k, v in cs.planned().items()} \
-        if cs is not None else {}
+    planned = cs.planned_abs() if cs is not None else {}
     session = BuildSession(LayeredFS(planned)) if cs is not None else BuildSession()
     envs = []
     for e in cfg.environments:
